@@ -1,0 +1,1 @@
+"""Core: environment parsing, clock, URL canonicalisation, HTML sanitising, shared types."""

@@ -1,0 +1,118 @@
+"""HTML sanitising with an nh3 allowlist: the last step before any HTML is stored."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "q": {"cite"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("blockquote", "cite"), ("q", "cite")}
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def sanitize_html(fragment: str, base_url: str | None = None) -> str:
+    """Return `fragment` with only allowlisted tags, attributes and URL schemes.
+
+    Relative URLs are made absolute against `base_url` (stories from other sites would
+    otherwise point at our own host), links get rel="noopener noreferrer", images lazy-load.
+    Script and style elements are dropped with their content.
+    """
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if (tag, attribute) in _URL_ATTRIBUTES:
+            if base_url:
+                value = urljoin(base_url, value.strip())
+            scheme = urlsplit(value.strip()).scheme.lower()
+            if scheme and scheme not in URL_SCHEMES:
+                return None
+        if tag == "img" and attribute in {"width", "height"} and not value.isdigit():
+            return None
+        return value
+
+    cleaned = nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned
+
+
+def strip_tags(fragment: str) -> str:
+    """Plain text of an HTML fragment, whitespace collapsed (for excerpts and the index)."""
+    text = _TAG_RE.sub(" ", fragment)
+    return _SPACE_RE.sub(" ", html.unescape(text)).strip()
+
+
+def excerpt(fragment: str, limit: int = 240) -> str:
+    text = strip_tags(fragment)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + "…"

@@ -1,0 +1,1 @@
+"""Newsroom: the content model, its querysets, the publish service and the admin."""

@@ -1,0 +1,282 @@
+"""Content models: sections, authors, tags, articles, static pages, site settings, view counts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from broadsheet.core import clock
+from broadsheet.newsroom.querysets import ArticleQuerySet
+
+# Slugs that would shadow a site URL if a section or article took them.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "author",
+        "tag",
+        "search",
+        "feed",
+        "feeds",
+        "sitemap.xml",
+        "static",
+        "media",
+        "page",
+        "pages",
+        "robots.txt",
+        "news-sitemap.xml",
+        "story",
+        "stories",
+        "v",
+        "contact",
+        "favicon.ico",
+    }
+)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    in_menu = models.BooleanField(default=True, help_text="Show in the header menu.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", kwargs={"section": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:tag", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
+    body = models.TextField(blank=True, help_text="Sanitised HTML; cleaned on every save.")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="Overrides the author's name (e.g. wire bylines)."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="A future time schedules the article."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(max_length=12, default="en")
+
+    lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True)
+    lead_image_url = models.URLField(max_length=1000, blank=True, help_text="Remote lead image.")
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True)
+    lead_image_alt = models.CharField(max_length=300, blank=True)
+    lead_image_caption = models.CharField(max_length=500, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+
+    # Aggregated stories: where the story came from. Empty for our own journalism.
+    source_name = models.CharField(max_length=200, blank=True)
+    source_home_url = models.URLField(max_length=1000, blank=True)
+    canonical_url = models.URLField(
+        max_length=1000, null=True, blank=True, help_text="The original, for aggregated stories."
+    )
+    fingerprint = models.BigIntegerField(null=True, blank=True, help_text="SimHash of the text.")
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_pub_idx"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+            models.Index(fields=["author", "status", "published_at"], name="article_author_idx"),
+            models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["canonical_url"], name="article_canonical_url_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    @property
+    def state(self) -> str:
+        """draft, scheduled, published or withdrawn: 'scheduled' is published-but-not-yet-due."""
+        if self.status == self.Status.PUBLISHED and self.published_at and self.published_at > clock.now():
+            return "scheduled"
+        return str(self.status)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == "published"
+
+    @property
+    def display_byline(self) -> str:
+        if self.byline:
+            return self.byline
+        return self.author.name if self.author else ""
+
+    @property
+    def is_aggregated(self) -> bool:
+        return bool(self.canonical_url)
+
+    @property
+    def lead_image_src(self) -> str:
+        if self.lead_image:
+            return str(self.lead_image.url)
+        return self.lead_image_url
+
+
+class ArticleSlugHistory(models.Model):
+    """An old slug of an article, so old links answer with a 301 to the current URL."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ArticleViews(models.Model):
+    """Views rolled up per article per day: one row per day, never one per hit."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_views_day_unique")]
+        indexes = [models.Index(fields=["day", "article"], name="article_views_day_idx")]
+        verbose_name_plural = "article views"
+
+
+class Page(models.Model):
+    class Form(models.TextChoices):
+        NONE = "", "None"
+        CONTACT = "contact", "Contact form"
+        TAKEDOWN = "takedown", "DMCA takedown request form"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    in_contact_menu = models.BooleanField(default=True, help_text="List under the header's Contact menu.")
+    in_footer = models.BooleanField(default=True, help_text="List under the footer's Useful Links.")
+    order = models.PositiveSmallIntegerField(default=0)
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.NONE, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", kwargs={"section": self.slug})
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings an editor changes in the admin."""
+
+    site_name = models.CharField(max_length=120, default="Broadsheet")
+    tagline = models.CharField(max_length=200, blank=True, default="News from every corner of the city")
+    logo = models.ImageField(upload_to="site/", blank=True)
+    facebook_url = models.URLField(blank=True)
+    x_url = models.URLField("X (Twitter) URL", blank=True)
+    instagram_url = models.URLField(blank=True)
+    pinterest_url = models.URLField(blank=True)
+    youtube_url = models.URLField(blank=True)
+    tiktok_url = models.URLField("TikTok URL", blank=True)
+    footer_text = models.TextField(blank=True)
+    copyright_text = models.CharField(max_length=300, blank=True)
+    disclaimer_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def social_links(self) -> list[tuple[str, str]]:
+        pairs = [
+            ("Facebook", self.facebook_url),
+            ("X", self.x_url),
+            ("Instagram", self.instagram_url),
+            ("Pinterest", self.pinterest_url),
+            ("YouTube", self.youtube_url),
+            ("TikTok", self.tiktok_url),
+        ]
+        return [(name, url) for name, url in pairs if url]
+
+
+def unique_slug(
+    model: type[models.Model], text: str, max_length: int = 200, exclude_pk: int | None = None
+) -> str:
+    """A slug from `text` not yet taken in `model` (suffixes -2, -3 …), never a reserved word."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-1"
+    candidate, n = base, 1
+    manager = model._default_manager
+    while True:
+        clash = manager.filter(slug=candidate)
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
+        if not clash.exists():
+            return candidate
+        n += 1
+        candidate = f"{base[: max_length - len(str(n)) - 1]}-{n}"

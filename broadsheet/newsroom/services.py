@@ -1,0 +1,113 @@
+"""Writing content: the only code paths that publish, change or withdraw an article.
+
+Everyone goes through here (the admin, the CLI, the ingest pipeline, the API), so every
+change sanitises the body, keeps old slugs answering, and sends the one `published` signal
+once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+
+from broadsheet.core import clock
+from broadsheet.core.sanitize import sanitize_html
+from broadsheet.newsroom.models import Article, ArticleSlugHistory, unique_slug
+from broadsheet.newsroom.signals import published
+
+
+def listing_paths(article: Article) -> list[str]:
+    """Every public path that shows or lists `article`: the pages to purge when it changes."""
+    if article.published_at is None:
+        return []
+    paths = [
+        "/",
+        reverse("site:article", kwargs={"section": article.section.slug, "slug": article.slug}),
+        reverse("site:section", kwargs={"section": article.section.slug}),
+        reverse("site:section_feed", kwargs={"section": article.section.slug}),
+        reverse(
+            "site:archive",
+            kwargs={"year": article.published_at.year, "month": f"{article.published_at.month:02d}"},
+        ),
+        reverse("site:feed"),
+        reverse("site:atom_feed"),
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+    ]
+    if article.author_id:
+        paths.append(reverse("site:author", kwargs={"slug": article.author.slug}))
+    if article.pk:
+        paths.extend(
+            reverse("site:tag", kwargs={"slug": slug}) for slug in article.tags.values_list("slug", flat=True)
+        )
+    return paths
+
+
+def _announce(article: Article, action: str, paths: Iterable[str]) -> None:
+    article_id = article.pk
+    path_list = sorted(set(paths))
+    transaction.on_commit(
+        lambda: published.send(sender=Article, article_id=article_id, action=action, paths=path_list)
+    )
+
+
+def _previous(article: Article) -> Article | None:
+    if article.pk is None:
+        return None
+    return Article.objects.select_related("section", "author").filter(pk=article.pk).first()
+
+
+@transaction.atomic
+def save_article(article: Article, tags: Iterable[int] | None = None) -> Article:
+    """Save an article of any status: sanitise, give it a free slug, remember its old slug,
+    and announce the change when it is (or was) public or scheduled."""
+    before = _previous(article)
+    old_paths = listing_paths(before) if before and before.status == Article.Status.PUBLISHED else []
+    article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
+    if not article.canonical_url:
+        article.canonical_url = None
+    if not article.slug:
+        article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
+    if before and before.slug != article.slug:
+        ArticleSlugHistory.objects.update_or_create(slug=before.slug, defaults={"article": article})
+        ArticleSlugHistory.objects.filter(slug=article.slug).delete()
+    article.save()
+    if tags is not None:
+        article.tags.set(tags)
+    now_public = article.status == Article.Status.PUBLISHED
+    was_public = before is not None and before.status == Article.Status.PUBLISHED
+    if now_public or was_public:
+        if now_public and not was_public:
+            action = "published"
+        elif was_public and not now_public:
+            action = "withdrawn"
+        else:
+            action = "updated"
+        _announce(article, action, old_paths + (listing_paths(article) if now_public else []))
+    return article
+
+
+def publish(article: Article, at: dt.datetime | None = None) -> Article:
+    """Make `article` public at `at` (default: now; a future time schedules it)."""
+    article.status = Article.Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None:
+        article.published_at = clock.now()
+    return save_article(article)
+
+
+def withdraw(article: Article) -> Article:
+    """Take `article` off the site; it keeps its row (and so blocks re-import)."""
+    article.status = Article.Status.WITHDRAWN
+    return save_article(article)
+
+
+@transaction.atomic
+def delete_article(article: Article) -> None:
+    paths = listing_paths(article) if article.status == Article.Status.PUBLISHED else []
+    _announce(article, "deleted", paths)
+    article.delete()

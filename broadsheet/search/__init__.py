@@ -1,0 +1,1 @@
+"""Search: the Tantivy index (one writer) and `search.query`, the only public entry point."""

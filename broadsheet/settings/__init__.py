@@ -1,0 +1,1 @@
+"""Settings packages: base (env-driven), dev (the default for `make run`), prod, test."""

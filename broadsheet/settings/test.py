@@ -1,0 +1,34 @@
+"""Test settings: real databases (SQLite or DATABASE_URL), tasks run inline, fast hashing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from broadsheet.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each test process gets its own data directory (xdist runs several at once).
+DATA_DIR = Path(tempfile.mkdtemp(prefix=f"broadsheet-test-{os.getpid()}-"))
+MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = DATA_DIR / "static"
+BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "broadsheet-tests",
+    }
+}
+# Tasks run inside the test process so a test sees their effect at once; the worker
+# path (database backend) is tested on its own.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    name = "broadsheet.site"
+    label = "site"
+    verbose_name = "Public site"
+
+    def ready(self) -> None:
+        from broadsheet.newsroom.signals import published
+        from broadsheet.site import receivers
+
+        published.connect(receivers.purge_pages, dispatch_uid="site.purge_pages")

@@ -1,0 +1,63 @@
+"""The publish service: sanitising, slugs, old slugs, scheduling and the one signal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadsheet.core import clock
+from broadsheet.newsroom import services
+from broadsheet.newsroom.models import Article, ArticleSlugHistory
+from broadsheet.newsroom.signals import published
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_save_sanitises_body_and_makes_slug(section):
+    article = Article(
+        headline="Pier Reopens!", section=section, body='<p onclick="x()">Hi<script>alert(1)</script></p>'
+    )
+    services.save_article(article)
+    assert article.slug == "pier-reopens"
+    assert "script" not in article.body and "onclick" not in article.body
+    assert article.body == "<p>Hi</p>"
+
+
+def test_slug_change_keeps_old_slug(make_article):
+    article = make_article(headline="Old headline")
+    old = article.slug
+    article.slug = "new-headline"
+    services.save_article(article)
+    assert ArticleSlugHistory.objects.get(slug=old).article == article
+
+
+def test_future_article_is_scheduled_not_public(make_article):
+    article = make_article(published_at=clock.now() + dt.timedelta(hours=1))
+    assert article.state == "scheduled"
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert Article.objects.scheduled().filter(pk=article.pk).exists()
+
+
+def test_publish_sends_one_signal_with_paths(section):
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append(kwargs)
+
+    published.connect(receiver)
+    try:
+        article = Article(headline="Signal test", section=section)
+        services.save_article(article)
+        assert seen == []  # drafts are nobody's business
+        services.publish(article)
+    finally:
+        published.disconnect(receiver)
+    assert [s["action"] for s in seen] == ["published"]
+    assert "/" in seen[0]["paths"] and article.get_absolute_url() in seen[0]["paths"]
+
+
+def test_withdraw_hides_article(make_article):
+    article = make_article()
+    services.withdraw(article)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
