@@ -121,7 +121,8 @@ class Article(models.Model):
     # Aggregated stories: where the story came from. Empty for our own journalism.
     source_name = models.CharField(max_length=200, blank=True)
     source_home_url = models.URLField(max_length=1000, blank=True)
-    canonical_url = models.URLField(
+    # NULL, not "", for our own stories: the unique constraint must ignore them.
+    canonical_url = models.URLField(  # noqa: DJ001
         max_length=1000, null=True, blank=True, help_text="The original, for aggregated stories."
     )
     fingerprint = models.BigIntegerField(null=True, blank=True, help_text="SimHash of the text.")
@@ -195,6 +196,9 @@ class ArticleViews(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_views_day_unique")]
         indexes = [models.Index(fields=["day", "article"], name="article_views_day_idx")]
         verbose_name_plural = "article views"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} on {self.day}: {self.views}"
 
 
 class Page(models.Model):
