@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from broadsheet.site import converters, feeds, sitemaps, views
+from broadsheet.site import beacon, converters, feeds, search_views, sitemaps, views
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.MonthConverter, "mm")
@@ -11,14 +11,14 @@ app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("feed/", feeds.LatestFeed(), name="feed"),
     path("feed/atom/", feeds.LatestAtomFeed(), name="atom_feed"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("v/", views.view_beacon, name="beacon"),
+    path("v/", beacon.view_beacon, name="beacon"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("<yyyy:year>/<mm:month>/", views.archive, name="archive"),

@@ -7,7 +7,7 @@ def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse
     return HttpResponse("todo")
 
 
-home = search = robots_txt = view_beacon = author = tag = archive = section = article = _todo
+home = robots_txt = author = tag = archive = section = article = _todo
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,7 @@
+"""The search results page (placeholder, being written)."""
+
+from django.http import HttpRequest, HttpResponse
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("todo")
