@@ -133,6 +133,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_pub_idx"),
+            # The admin's date navigation takes MIN/MAX over every status.
+            models.Index(fields=["published_at"], name="article_published_at_idx"),
             models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
             models.Index(fields=["author", "status", "published_at"], name="article_author_idx"),
             models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),

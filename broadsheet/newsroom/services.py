@@ -37,7 +37,7 @@ def listing_paths(article: Article) -> list[str]:
         "/sitemap.xml",
         "/news-sitemap.xml",
     ]
-    if article.author_id:
+    if article.author is not None:
         paths.append(reverse("site:author", kwargs={"slug": article.author.slug}))
     if article.pk:
         paths.extend(

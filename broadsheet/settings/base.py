@@ -73,7 +73,7 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE avoids the
         # "database is locked" upgrade deadlock when two processes write.
@@ -95,6 +95,8 @@ def _database(url: str) -> dict:
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'broadsheet.sqlite3'}"
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Bare host names typed into URL fields mean https (and Django 6 will assume it anyway).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -117,6 +119,9 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The admin login is throttled per user name and per address (broadsheet/site/login_throttle.py).
+AUTHENTICATION_BACKENDS = ["broadsheet.site.login_throttle.ThrottledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,6 +151,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 BROADSHEET_CONTACT_EMAIL = env_str("BROADSHEET_CONTACT_EMAIL")
 EMAIL_BACKEND = (
@@ -169,6 +175,9 @@ BROADSHEET_SITE_URL = env_str("BROADSHEET_SITE_URL", f"http://127.0.0.1:{PORT}")
 BROADSHEET_ALLOW_PRIVATE_NETWORKS = env_bool("BROADSHEET_ALLOW_PRIVATE_NETWORKS", False)
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)
+# How many reverse proxies sit in front of the web nodes; their X-Forwarded-For entries are
+# trusted to find the client's address (rate limits would otherwise act site-wide).
+BROADSHEET_TRUSTED_PROXIES = env_int("BROADSHEET_TRUSTED_PROXIES", 0)
 
 LOGGING = {
     "version": 1,

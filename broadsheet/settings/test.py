@@ -17,6 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATA_DIR = Path(tempfile.mkdtemp(prefix=f"broadsheet-test-{os.getpid()}-"))
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir()  # WhiteNoise warns on every request when its directory is missing.
 BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -8,6 +8,7 @@ class SiteConfig(AppConfig):
 
     def ready(self) -> None:
         from broadsheet.newsroom.signals import published
-        from broadsheet.site import receivers
+        from broadsheet.site import login_throttle, receivers
 
         published.connect(receivers.purge_pages, dispatch_uid="site.purge_pages")
+        login_throttle.connect_signals()

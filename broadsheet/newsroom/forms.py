@@ -1,0 +1,162 @@
+"""Admin forms for newsroom content: the rich-text widget, slug rules and lead-image size."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+
+from broadsheet.core import clock
+from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Page, Section
+
+logger = logging.getLogger(__name__)
+
+
+class RichTextWidget(forms.Textarea):
+    """A textarea that `newsroom/editor.js` turns into a small rich-text editor.
+
+    The script is a static, deferred file (the admin runs under a Content-Security-Policy),
+    and without it the editor simply gets the textarea with the HTML in it. Whatever comes
+    back is sanitised on save, so the editor is a convenience, never a safety boundary.
+    """
+
+    class Media:
+        css = {"all": ("newsroom/editor.css",)}
+        js = (forms.Script("newsroom/editor.js", defer=True),)
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults: dict[str, Any] = {"class": "vLargeTextField", "rows": 20, "data-richtext": "1"}
+        super().__init__({**defaults, **(attrs or {})})
+
+
+def validate_not_reserved(slug: str) -> None:
+    """Refuse slugs that would shadow a fixed site URL (/admin/, /feed/, /search/ …)."""
+    if slug and slug.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is reserved for a site address; choose another slug.",
+            code="reserved_slug",
+            params={"slug": slug},
+        )
+
+
+def https_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Model fields to form fields, taking a bare host in a URL field as https (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form: optional slug (made from the headline), schedule rules, image size."""
+
+    class Meta:
+        model = Article
+        fields = (
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "section",
+            "author",
+            "byline",
+            "tags",
+            "status",
+            "published_at",
+            "language",
+            "lead_image",
+            "lead_image_url",
+            "lead_image_alt",
+            "lead_image_caption",
+            "lead_image_credit",
+            "source_name",
+            "source_home_url",
+            "canonical_url",
+        )
+        widgets = {
+            "body": RichTextWidget(),
+            "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        }
+        formfield_callback = https_formfield
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # services.save_article makes a free slug from the headline when this is empty.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Leave empty to make one from the headline."
+        if "published_at" in self.fields:
+            self.fields[
+                "published_at"
+            ].help_text = "With status Published, a future time schedules the article; empty means now."
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug") or ""
+        validate_not_reserved(slug)
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A published article without a date would be neither public nor scheduled.
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
+            cleaned["published_at"] = clock.now()
+        return cleaned
+
+    def save(self, commit: bool = True) -> Article:
+        self._record_lead_image_size()
+        article: Article = super().save(commit=commit)
+        return article
+
+    def _record_lead_image_size(self) -> None:
+        """Copy the uploaded image's pixel size onto the article (the model keeps it in
+        separate fields so remote lead images can carry a size too)."""
+        if "lead_image" not in self.changed_data:
+            return
+        upload = self.cleaned_data.get("lead_image")
+        article = self.instance
+        if not upload:
+            # Cleared: the size described the file that is gone.
+            article.lead_image_width = article.lead_image_height = None
+            return
+        image = getattr(upload, "image", None) if isinstance(upload, UploadedFile) else None
+        if image is None:
+            logger.warning("lead image upload without a decoded image; size not recorded")
+            return
+        article.lead_image_width, article.lead_image_height = image.size
+
+
+def _slug_taken(model: type[Section] | type[Page], slug: str) -> bool:
+    return model._default_manager.filter(slug=slug).exists()
+
+
+class SectionAdminForm(forms.ModelForm):
+    """Sections and static pages share one URL namespace (/<slug>/), so neither may take
+    a reserved slug or the other's slug."""
+
+    class Meta:
+        model = Section
+        fields = ("name", "slug", "description", "order", "in_menu")
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug") or ""
+        validate_not_reserved(slug)
+        if slug and _slug_taken(Page, slug):
+            raise ValidationError("A page already uses this address.", code="slug_taken")
+        return slug
+
+
+class PageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Page
+        fields = ("title", "slug", "body", "form", "in_contact_menu", "in_footer", "order")
+        widgets = {"body": RichTextWidget()}
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug") or ""
+        validate_not_reserved(slug)
+        if slug and _slug_taken(Section, slug):
+            raise ValidationError("A section already uses this address.", code="slug_taken")
+        return slug

@@ -1,0 +1,181 @@
+"""Search-engine and social metadata: canonical URLs, descriptions, OpenGraph and JSON-LD."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from broadsheet.core.sanitize import excerpt
+from broadsheet.newsroom.models import Article, SiteSettings
+
+logger = logging.getLogger(__name__)
+
+# Google truncates NewsArticle headlines beyond 110 characters; meta descriptions near 160.
+HEADLINE_LIMIT = 110
+DESCRIPTION_LIMIT = 160
+
+# The characters that could end a <script> element or open a comment inside one; JSON
+# allows their \u escapes anywhere, so the data means the same after escaping.
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}
+
+
+def current_site_settings() -> SiteSettings:
+    """The site settings row, or unsaved defaults: never SiteSettings.load(), which creates
+    the row, because a page view must not write."""
+    return SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
+
+
+def absolute_url(request: HttpRequest, url: str) -> str:
+    """`url` made absolute against the request; absolute URLs come back unchanged."""
+    return request.build_absolute_uri(url)
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(",.;:") + "…"
+
+
+def article_description(article: Article) -> str:
+    """The standfirst, or else the start of the body: what a search result shows."""
+    if article.dek:
+        return truncate(article.dek, DESCRIPTION_LIMIT)
+    return excerpt(article.body, DESCRIPTION_LIMIT)
+
+
+def article_canonical_url(article: Article, request: HttpRequest) -> str:
+    """The original for aggregated stories (the credit search engines owe the publisher),
+    otherwise this article's URL on this site."""
+    if article.canonical_url:
+        return article.canonical_url
+    return absolute_url(request, article.get_absolute_url())
+
+
+def article_image_url(article: Article, request: HttpRequest) -> str:
+    src = article.lead_image_src
+    return absolute_url(request, src) if src else ""
+
+
+def page_canonical_url(request: HttpRequest) -> str:
+    """The request's path as an absolute URL; only ?page=N (N > 1) survives, since every other
+    query (tracking, sorting) shows the same content."""
+    url = absolute_url(request, request.path)
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        url = f"{url}?page={int(page)}"
+    return url
+
+
+def w3c_datetime(value: dt.datetime | None) -> str:
+    """ISO 8601 with an offset, as schema.org, OpenGraph and sitemaps expect."""
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def publisher_jsonld(site: SiteSettings, request: HttpRequest) -> dict[str, Any]:
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "@id": absolute_url(request, "/#publisher"),
+        "name": site.site_name,
+        "url": absolute_url(request, reverse("site:home")),
+    }
+    if site.logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(request, site.logo.url)}
+    return publisher
+
+
+def _author_jsonld(article: Article, request: HttpRequest) -> dict[str, Any] | None:
+    if article.byline:
+        return {"@type": "Person", "name": article.byline}
+    if article.author is not None:
+        return {
+            "@type": "Person",
+            "name": article.author.name,
+            "url": absolute_url(request, article.author.get_absolute_url()),
+        }
+    if article.source_name:
+        return {"@type": "Organization", "name": article.source_name}
+    return None
+
+
+def breadcrumbs_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
+    trail = [
+        ("Home", reverse("site:home")),
+        (article.section.name, article.section.get_absolute_url()),
+        (article.headline, article.get_absolute_url()),
+    ]
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute_url(request, url)}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article_jsonld(
+    article: Article, request: HttpRequest, site: SiteSettings | None = None
+) -> dict[str, Any]:
+    """A schema.org @graph with the NewsArticle and its breadcrumb trail.
+
+    `article` should come with its section and author loaded; its tags are read once.
+    """
+    site = site or current_site_settings()
+    page_url = absolute_url(request, article.get_absolute_url())
+    news: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "@id": f"{page_url}#article",
+        "headline": truncate(article.headline, HEADLINE_LIMIT),
+        "description": article_description(article),
+        "url": page_url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
+        "datePublished": w3c_datetime(article.published_at),
+        "dateModified": w3c_datetime(article.updated_at or article.published_at),
+        "articleSection": article.section.name,
+        "inLanguage": article.language,
+        "publisher": publisher_jsonld(site, request),
+    }
+    image = article_image_url(article, request)
+    if image:
+        image_object: dict[str, Any] = {"@type": "ImageObject", "url": image}
+        if article.lead_image_width and article.lead_image_height:
+            image_object["width"] = article.lead_image_width
+            image_object["height"] = article.lead_image_height
+        if article.lead_image_caption:
+            image_object["caption"] = article.lead_image_caption
+        news["image"] = [image_object]
+    author = _author_jsonld(article, request)
+    if author is not None:
+        news["author"] = [author]
+    keywords = [tag.name for tag in article.tags.all()] if article.pk else []
+    if keywords:
+        news["keywords"] = keywords
+    if article.canonical_url:
+        news["isBasedOn"] = article.canonical_url
+        if article.source_name:
+            source: dict[str, Any] = {"@type": "Organization", "name": article.source_name}
+            if article.source_home_url:
+                source["url"] = article.source_home_url
+            news["sourceOrganization"] = source
+    return {"@context": "https://schema.org", "@graph": [news, breadcrumbs_jsonld(article, request)]}
+
+
+def jsonld_script(data: dict[str, Any]) -> SafeString:
+    """`data` in a <script type="application/ld+json"> element that no value can break out of."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(payload))

@@ -1,0 +1,29 @@
+"""Background work of the public site: recomputing the sidebar widgets after content changes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django_tasks import task
+
+from broadsheet.site import widgets
+
+logger = logging.getLogger(__name__)
+
+# Set while a refresh is queued, so a burst of publishes (an ingest run) queues one refresh.
+REFRESH_PENDING_KEY = "bs:widget:refresh-pending"
+REFRESH_PENDING_SECONDS = 300
+
+
+@task()
+def refresh_widgets() -> None:
+    # Cleared first: a publish during the recomputation queues another refresh.
+    cache.delete(REFRESH_PENDING_KEY)
+    widgets.refresh_all()
+
+
+def request_widget_refresh() -> None:
+    """Queue a widget refresh unless one is already waiting."""
+    if cache.add(REFRESH_PENDING_KEY, 1, timeout=REFRESH_PENDING_SECONDS):
+        refresh_widgets.enqueue()

@@ -1,0 +1,273 @@
+"""Security: CSRF, security headers and CSP, admin login throttle, production settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth import aauthenticate, authenticate, get_user_model
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.test import Client, RequestFactory, override_settings
+
+from broadsheet.newsroom.models import Page
+from broadsheet.site import login_throttle, ratelimit
+
+REPO = Path(__file__).resolve().parents[2]
+BACKEND = "broadsheet.site.login_throttle.ThrottledModelBackend"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Counters and locks live in the cache, which outlives a test's database transaction.
+    cache.clear()
+
+
+# --- CSRF ---------------------------------------------------------------------------------
+
+
+def test_form_post_without_csrf_token_is_refused(db) -> None:
+    Page.objects.create(title="Contact us", slug="contact-us", form=Page.Form.CONTACT)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/contact-us/", {"name": "A", "email": "a@example.org"})
+    assert response.status_code == 403
+
+
+def test_admin_login_without_csrf_token_is_refused(db) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+
+
+# --- Headers --------------------------------------------------------------------------------
+
+
+def _csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+def test_csp_and_policies_on_html_pages(db, path: str) -> None:
+    response = Client().get(path)
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    directives = _csp_directives(csp)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "https:", "data:"]
+    permissions = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "interest-cohort=()"):
+        assert feature in permissions
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    # Django's own, configured in settings.
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_feeds_stay_fetchable_by_other_origins(db) -> None:
+    response = Client().get("/robots.txt")
+    assert "Content-Security-Policy" in response
+    assert "Cross-Origin-Resource-Policy" not in response
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def _assert_runs_under_csp(html: str) -> None:
+    assert not INLINE_SCRIPT.findall(html), "inline <script> would be blocked by the CSP"
+    assert "<style" not in html.lower(), "inline <style> would be blocked by the CSP"
+    assert " style=" not in html.lower(), "style attributes would be blocked by the CSP"
+    assert not INLINE_HANDLER.findall(html), "inline event handlers would be blocked by the CSP"
+    assert "javascript:" not in html.lower()
+
+
+def test_admin_runs_under_the_same_csp(db, make_article) -> None:
+    """Django 5.2's admin pages carry no inline script or style, so no relaxed policy is needed."""
+    user = get_user_model().objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    anonymous = Client()
+    _assert_runs_under_csp(anonymous.get("/admin/login/").content.decode())
+    client = Client()
+    client.force_login(user)
+    for path in (
+        "/admin/",
+        "/admin/site/takedownrequest/",
+        "/admin/site/contactmessage/",
+        "/admin/auth/user/",
+        f"/admin/auth/user/{user.pk}/change/",
+        "/admin/auth/user/add/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        _assert_runs_under_csp(response.content.decode())
+
+
+# --- Login throttle -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def throttled(db) -> Iterator[None]:
+    """The throttle as the lead will wire it: the backend in settings, receivers connected."""
+    login_throttle.connect_signals()
+    with override_settings(AUTHENTICATION_BACKENDS=[BACKEND], BROADSHEET_LOGIN_ATTEMPTS=5):
+        yield
+    user_login_failed.disconnect(dispatch_uid="site.login_throttle.failed")
+    user_logged_in.disconnect(dispatch_uid="site.login_throttle.logged_in")
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_user("desk", "desk@example.com", PASSWORD, is_staff=True)
+
+
+def _login(client: Client, username: str, password: str, ip: str = "198.51.100.20"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def _logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_login_is_refused_after_five_failures_for_a_username(throttled, staff) -> None:
+    client = Client()
+    for attempt in range(5):
+        # Different addresses: only the account's count can be what locks it.
+        response = _login(client, "desk", "wrong", ip=f"198.51.100.{attempt + 1}")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = _login(client, "desk", PASSWORD, ip="198.51.100.99")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in body
+    assert "try again later" in body
+    assert not _logged_in(client)
+    # Another account from a clean address is not affected.
+    other = get_user_model().objects.create_user("copy", "copy@example.com", PASSWORD, is_staff=True)
+    response = _login(Client(), other.username, PASSWORD, ip="203.0.113.50")
+    assert response.status_code == 302
+
+
+def test_login_is_refused_after_five_failures_from_one_address(throttled, staff) -> None:
+    client = Client()
+    for n in range(5):
+        _login(client, f"guess{n}", "wrong", ip="192.0.2.44")
+    response = _login(client, "desk", PASSWORD, ip="192.0.2.44")
+    assert "Too many failed login attempts" in response.content.decode()
+    assert not _logged_in(client)
+    response = _login(client, "desk", PASSWORD, ip="192.0.2.45")
+    assert response.status_code == 302
+    assert _logged_in(client)
+
+
+def test_four_failures_then_success_clears_the_account_count(throttled, staff) -> None:
+    client = Client()
+    for n in range(4):
+        _login(client, "desk", "wrong", ip=f"192.0.2.{n + 1}")
+    response = _login(client, "desk", PASSWORD, ip="192.0.2.10")
+    assert response.status_code == 302
+    client.logout()
+    for n in range(4):
+        _login(client, "desk", "wrong", ip=f"192.0.2.{n + 20}")
+    response = _login(client, "desk", PASSWORD, ip="192.0.2.30")
+    assert response.status_code == 302
+
+
+def test_backend_refuses_during_a_lock_whatever_the_form(throttled, staff) -> None:
+    request = RequestFactory().post("/elsewhere/login/", REMOTE_ADDR="203.0.113.7")
+    assert authenticate(request, username="desk", password=PASSWORD) == staff
+    for _ in range(5):
+        assert authenticate(request, username="desk", password="wrong") is None
+    assert login_throttle.is_locked(request, "DESK ")
+    # The right password from the same client is refused too: no password is tried.
+    assert authenticate(request, username="desk", password=PASSWORD) is None
+    # ModelBackend's async path is guarded as well.
+    assert async_to_sync(aauthenticate)(request, username="desk", password=PASSWORD) is None
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "10.0.0.1"),  # no proxy configured: the header is the client's word only
+        (1, "1.2.3.4, 203.0.113.8", "203.0.113.8"),  # our proxy appended the real peer
+        (2, "1.2.3.4, 203.0.113.8, 10.0.0.9", "203.0.113.8"),
+        (1, "not-an-ip", "10.0.0.1"),
+        (2, "203.0.113.8", "10.0.0.1"),  # fewer entries than proxies: distrust it
+    ],
+)
+def test_client_ip_believes_only_trusted_proxies(proxies: int, forwarded: str, expected: str) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(BROADSHEET_TRUSTED_PROXIES=proxies):
+        assert ratelimit.client_ip(request) == expected
+
+
+# --- Production settings ----------------------------------------------------------------------
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    env.update(extra)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_prod_settings_refuse_without_secret_key() -> None:
+    result = _run(["-c", "import broadsheet.settings.prod"], _clean_env(ALLOWED_HOSTS="example.com"))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_prod_settings_refuse_a_short_secret_key() -> None:
+    result = _run(
+        ["-c", "import broadsheet.settings.prod"], _clean_env(SECRET_KEY="short", ALLOWED_HOSTS="example.com")
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_prod_settings_refuse_without_allowed_hosts() -> None:
+    result = _run(["-c", "import broadsheet.settings.prod"], _clean_env(SECRET_KEY=secrets.token_urlsafe(50)))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_check_deploy_is_clean_under_prod_settings(tmp_path: Path) -> None:
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="broadsheet.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.com",
+        BROADSHEET_DATA_DIR=str(tmp_path),
+    )
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNINGS" not in output
