@@ -1,3 +1,5 @@
+"""Search: the Tantivy index (one writer) and `search.query`, the only public entry point."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class SearchConfig(AppConfig):
     name = "broadsheet.search"
     label = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from broadsheet.newsroom.signals import published
+        from broadsheet.search.receivers import article_changed
+
+        published.connect(article_changed, dispatch_uid="broadsheet.search.article_changed")
