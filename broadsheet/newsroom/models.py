@@ -30,7 +30,6 @@ RESERVED_SLUGS = frozenset(
         "story",
         "stories",
         "v",
-        "contact",
         "favicon.ico",
     }
 )

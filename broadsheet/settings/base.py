@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "broadsheet.newsroom",
     "broadsheet.search",
     "broadsheet.site",
+    "broadsheet.demo",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +96,6 @@ def _database(url: str) -> dict:
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'broadsheet.sqlite3'}"
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Bare host names typed into URL fields mean https (and Django 6 will assume it anyway).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

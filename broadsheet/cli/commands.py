@@ -1,0 +1,112 @@
+"""One-shot CLI commands: init, demo and search reindex (Django is set up before they run)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from broadsheet.cli.errors import CliError
+from broadsheet.core.env import env_str
+
+
+def _progress_printer(label: str) -> Callable[[int], None]:
+    def progress(done: int, total: int | None = None) -> None:
+        if total:
+            print(f"  {label} {done:,}/{total:,}", flush=True)
+        else:
+            print(f"  {label} {done:,}", flush=True)
+
+    return progress
+
+
+def collect_static() -> None:
+    """collectstatic, quietly: WhiteNoise serves the hashed, compressed files it writes."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def init() -> int:
+    from broadsheet.demo.defaults import ensure_admin, ensure_defaults
+
+    data_dir = Path(settings.DATA_DIR)
+    for directory in (data_dir, Path(settings.MEDIA_ROOT), Path(settings.BROADSHEET_SEARCH_DIR)):
+        directory.mkdir(parents=True, exist_ok=True)
+    print(f"Data directory: {data_dir}")
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Database: migrations applied")
+    collect_static()
+    print(f"Static files: collected into {settings.STATIC_ROOT}")
+
+    created = ensure_defaults()
+    print(
+        f"Default content: {len(created['sections'])} sections, {len(created['pages'])} pages created"
+        + (", site settings filled" if created["site_settings"] else "")
+    )
+    username = env_str("BROADSHEET_ADMIN_USER") or "admin"
+    given = env_str("BROADSHEET_ADMIN_PASSWORD") or None
+    password = ensure_admin(username, given)
+    if password is None:
+        print(f"Admin account: '{username}' already exists (password unchanged)")
+    elif given:
+        print(f"Admin account: created '{username}' with the password from BROADSHEET_ADMIN_PASSWORD")
+    else:
+        print(f"Admin account: created '{username}' with password {password}")
+        print("  (shown only this once: note it now, or change it with `broadsheet manage changepassword`)")
+    return 0
+
+
+def demo(*, if_empty: bool, articles: int | None, seed: int) -> int:
+    from broadsheet.newsroom.models import Article
+
+    if if_empty and Article.objects.exists():
+        print("Demo: articles already exist; nothing loaded")
+        return 0
+    if articles is None:
+        from broadsheet.demo.loader import load_demo
+
+        started = time.perf_counter()
+        result = load_demo()
+        print(
+            f"Demo: {result.created} articles created, {result.skipped} already present "
+            f"({result.authors} authors, {result.tags} tags new) in {time.perf_counter() - started:.1f}s"
+        )
+        return 0
+
+    from broadsheet.demo.corpus import generate_corpus
+
+    def progress(done: int, total: int) -> None:
+        print(f"  {done:,}/{total:,} articles", flush=True)
+
+    print(f"Generating {articles:,} synthetic articles (seed {seed})", flush=True)
+    corpus = generate_corpus(articles, seed=seed, progress=progress)
+    rate = corpus.created / corpus.seconds * 60 if corpus.seconds else 0.0
+    print(f"Created {corpus.created:,} articles in {corpus.seconds:.1f}s ({rate:,.0f} articles/minute)")
+    # The corpus was bulk-inserted without the publish signal, so search learns of it here.
+    _rebuild_search(required=False)
+    return 0
+
+
+def search_reindex() -> int:
+    _rebuild_search(required=True)
+    return 0
+
+
+def _rebuild_search(*, required: bool) -> None:
+    """Rebuild the search index; `required` only decides whether a failure is fatal."""
+    from broadsheet.search.errors import SearchError
+    from broadsheet.search.index import rebuild
+
+    started = time.perf_counter()
+    try:
+        count = rebuild(progress=_progress_printer("indexed"))
+    except SearchError as exc:
+        if required:
+            raise CliError(f"search index: {exc}") from exc
+        print(f"Search: not rebuilt ({exc}); run `broadsheet search reindex` later")
+        return
+    seconds = time.perf_counter() - started
+    print(f"Search: indexed {count:,} articles in {seconds:.1f}s")

@@ -1,0 +1,192 @@
+"""Long-running CLI commands: `serve` (granian plus a task worker) and `worker`, supervised together.
+
+The supervisor starts each child in its own process group, so a Ctrl+C in the terminal
+reaches only the supervisor, which forwards it exactly once (a task worker treats a second
+SIGINT as "abandon the running task"). On Linux each child is also asked to receive SIGTERM
+if the supervisor dies without cleaning up, so no server is ever left orphaned.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from broadsheet.cli.errors import CliError
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2
+STOP_TIMEOUT_SECONDS = 15.0
+WSGI_APP = "broadsheet.wsgi:application"
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Child:
+    name: str
+    argv: list[str]
+
+
+def _media_mount() -> list[str]:
+    """Granian's static-file options for uploaded media on local disk (served without Python)."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    media_url = str(settings.MEDIA_URL or "")
+    if not isinstance(default_storage, FileSystemStorage) or not media_url.startswith("/"):
+        return []  # e.g. S3: the storage's own URLs point elsewhere
+    media_root = Path(settings.MEDIA_ROOT)
+    media_root.mkdir(parents=True, exist_ok=True)
+    return ["--static-path-route", media_url.rstrip("/"), "--static-path-mount", str(media_root)]
+
+
+def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    # Django views block, so the WSGI interface runs them on granian's blocking threads; the
+    # default (half the backpressure, 512 threads) would open far too many DB connections.
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--backpressure",
+        str(threads * 2),
+        "--no-ws",
+        *_media_mount(),
+        WSGI_APP,
+    ]
+
+
+def worker_command() -> list[str]:
+    """The django_tasks_db worker, run as `python -m django db_worker` with our settings."""
+    return [sys.executable, "-m", "django", "db_worker"]
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # SO_REUSEADDR so a socket lingering in TIME_WAIT after a restart is not "busy".
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CliError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(is another server running there? choose another port with --port)"
+            ) from exc
+
+
+def ensure_static_collected() -> None:
+    """Run collectstatic when the manifest storage has no manifest yet (WhiteNoise needs it)."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    from broadsheet.cli.commands import collect_static
+
+    if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.exists(
+        staticfiles_storage.manifest_name
+    ):
+        print("Static files: no manifest yet, collecting", flush=True)
+        collect_static()
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: ask Linux to SIGTERM it when we die.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Supervisor:
+    """Runs children until one exits or a signal arrives, then stops them all."""
+
+    def __init__(self, children: list[Child]) -> None:
+        self.children = children
+        self.processes: list[tuple[Child, subprocess.Popen[bytes]]] = []
+        self.stop_signal: int | None = None
+
+    def _forward(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_signal = signum
+        for _, process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signum)
+
+    def run(self) -> int:
+        handled = (signal.SIGINT, signal.SIGTERM)
+        previous = {signum: signal.signal(signum, self._forward) for signum in handled}
+        try:
+            for child in self.children:
+                self.processes.append(
+                    (
+                        child,
+                        subprocess.Popen(
+                            child.argv, env=os.environ.copy(), process_group=0, preexec_fn=_die_with_parent
+                        ),
+                    )
+                )
+            return self._watch()
+        finally:
+            self._stop_all()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _watch(self) -> int:
+        while True:
+            for child, process in self.processes:
+                code = process.poll()
+                if code is None:
+                    continue
+                if self.stop_signal is not None:
+                    return 0
+                print(f"broadsheet: {child.name} exited with code {code}; stopping", file=sys.stderr)
+                return code or 1
+            time.sleep(POLL_SECONDS)
+
+    def _stop_all(self) -> None:
+        # Children already given the user's signal are left to finish: a second one would
+        # tell the task worker to abandon its running task.
+        if self.stop_signal is None:
+            for _, process in self.processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for child, process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("%s did not stop in %.0fs; killing it", child.name, STOP_TIMEOUT_SECONDS)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool) -> int:
+    ensure_port_free(host, port)
+    ensure_static_collected()
+    children = [Child("web server", web_command(host, port, workers, threads))]
+    if task_worker:
+        children.append(Child("task worker", worker_command()))
+    shown_host = f"[{host}]" if ":" in host else host
+    tasks = "1 task worker" if task_worker else "no task worker"
+    print(f"Serving http://{shown_host}:{port}/ ({workers} web workers, {tasks})", flush=True)
+    return Supervisor(children).run()
+
+
+def run_workers(count: int) -> int:
+    print(f"Running {count} task worker{'s' if count != 1 else ''}", flush=True)
+    return Supervisor([Child(f"task worker {n}", worker_command()) for n in range(1, count + 1)]).run()
