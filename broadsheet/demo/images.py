@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 LEAD_SIZE = (1200, 675)
 INLINE_SIZE = (800, 450)
-CREDIT = "Illustration: Broadsheet Daily Studio"
+CREDIT = "Broadsheet Daily Studio (illustration)"
 
 # Background dark, background light, then accents; chosen so each section reads differently.
 PALETTES: dict[str, tuple[str, ...]] = {
