@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "broadsheet.core",
     "broadsheet.newsroom",
     "broadsheet.search",
+    "broadsheet.ingest",
     "broadsheet.site",
     "broadsheet.demo",
 ]
@@ -172,6 +173,8 @@ BROADSHEET_PAGE_CACHE_TTL = env_int("BROADSHEET_PAGE_CACHE_TTL", 300)
 BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
 BROADSHEET_SITE_URL = env_str("BROADSHEET_SITE_URL", f"http://127.0.0.1:{PORT}")
 BROADSHEET_ALLOW_PRIVATE_NETWORKS = env_bool("BROADSHEET_ALLOW_PRIVATE_NETWORKS", False)
+# Dotted path of a callable(text) -> (section name, confidence) filing entries of "auto" sources.
+BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or None
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)
 # How many reverse proxies sit in front of the web nodes; their X-Forwarded-For entries are
@@ -184,5 +187,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # trafilatura warns about every odd link on a page; its errors still show.
+        "trafilatura": {"level": "ERROR"},
+    },
 }

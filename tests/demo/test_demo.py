@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from broadsheet.core import clock
+from broadsheet.demo import images
 from broadsheet.demo.content import all_stories
 from broadsheet.demo.corpus import SECTION_WEIGHTS, generate_corpus
 from broadsheet.demo.defaults import MENU_SECTIONS
@@ -66,7 +67,7 @@ def test_load_demo_creates_public_illustrated_articles_once(django_capture_on_co
 
     for article in articles:
         assert article.lead_image and (article.lead_image_width, article.lead_image_height) == (1200, 675)
-        assert article.lead_image_caption and article.lead_image_credit.startswith("Illustration:")
+        assert article.lead_image_caption and article.lead_image_credit == images.CREDIT
         with Image.open(article.lead_image.path) as image:
             assert image.size == (1200, 675) and image.format == "JPEG"
         assert 2_000 < article.lead_image.size < 150_000

@@ -1,0 +1,1 @@
+"""Aggregation: poll other publishers' feeds and publish their stories with credit."""

@@ -1,0 +1,217 @@
+"""Operator actions behind `broadsheet sources …` and `broadsheet ingest` (plain functions)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from xml.etree import ElementTree as ET
+
+import lxml.etree
+import lxml.html
+from django.db import transaction
+
+from broadsheet.core.sanitize import excerpt
+from broadsheet.ingest.dedupe import Seen, canonical_url, classify, content_hash
+from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
+from broadsheet.ingest.fetch import Fetcher
+from broadsheet.ingest.models import Source
+from broadsheet.ingest.parse import ParsedFeed, parse_feed
+from broadsheet.ingest.pipeline import IngestReport, ingest_source
+from broadsheet.ingest.tasks import claim_due_sources
+from broadsheet.newsroom.models import Section
+
+logger = logging.getLogger(__name__)
+
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+def _fetch_feed(fetcher: Fetcher, url: str) -> tuple[str, ParsedFeed | None, bytes, str]:
+    result = fetcher.fetch(url)
+    if not result.ok:
+        raise HTTPStatusError(f"HTTP {result.status} for {url}", result.status)
+    try:
+        return (
+            result.final_url,
+            parse_feed(result.content, url=result.final_url, content_type=result.content_type),
+            b"",
+            "",
+        )
+    except ParseError:
+        return result.final_url, None, result.content, result.content_type
+
+
+def discover_feed_links(page: bytes, base_url: str) -> list[str]:
+    """Feed URLs announced by an HTML page's <link rel="alternate" type="…">."""
+    try:
+        tree = lxml.html.document_fromstring(page)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    tree.make_links_absolute(base_url, resolve_base_href=True)
+    links = []
+    for link in tree.xpath("//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().strip()
+        if "alternate" in rel and kind in FEED_LINK_TYPES and link.get("href") not in links:
+            links.append(link.get("href"))
+    return links
+
+
+def _section(name: str | None) -> Section | None:
+    if not name:
+        return None
+    section = (
+        Section.objects.filter(name__iexact=name).first() or Section.objects.filter(slug=name.lower()).first()
+    )
+    if section is None:
+        raise SourceError(f"no section named {name!r}")
+    return section
+
+
+def add_source(
+    url: str,
+    section: str | None = None,
+    mode: str = "excerpt",
+    name: str | None = None,
+    *,
+    fetcher: Fetcher | None = None,
+) -> Source:
+    """Add a source from a feed URL, or from a web page that links to its feed."""
+    if mode not in Source.Mode.values:
+        raise SourceError(f"mode must be one of {', '.join(Source.Mode.values)}")
+    section_obj = _section(section)
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        feed_url, feed, page, _ctype = _fetch_feed(fetcher, url)
+        if feed is None:
+            for candidate in discover_feed_links(page, feed_url):
+                try:
+                    feed_url, feed, _page, _ = _fetch_feed(fetcher, candidate)
+                except IngestError as exc:
+                    logger.info("feed candidate %s failed: %s", candidate, exc)
+                    continue
+                if feed is not None:
+                    break
+        if feed is None:
+            raise SourceError(f"no RSS, Atom or JSON feed found at {url}")
+    finally:
+        if own:
+            fetcher.close()
+    if Source.objects.filter(feed_url=feed_url).exists():
+        raise SourceError(f"already a source: {feed_url}")
+    return Source.objects.create(
+        feed_url=feed_url,
+        name=(name or feed.title or feed_url)[:200],
+        home_url=feed.link[:1000] if feed.link.startswith(("http://", "https://")) else "",
+        section=section_obj,
+        mode=mode,
+    )
+
+
+def list_sources() -> list[Source]:
+    return list(Source.objects.select_related("section").order_by("id"))
+
+
+def remove_source(source_id: int) -> None:
+    """Remove a source. Its published stories stay (they are the site's now)."""
+    deleted, _ = Source.objects.filter(pk=source_id).delete()
+    if not deleted:
+        raise SourceError(f"no source with id {source_id}")
+
+
+def check_source(source_id: int, *, fetcher: Fetcher | None = None) -> list[dict[str, str]]:
+    """Fetch a source now and say what a run would do with each entry, without storing."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        raise SourceError(f"no source with id {source_id}")
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        result = fetcher.fetch(source.feed_url)
+    finally:
+        if own:
+            fetcher.close()
+    if not result.ok:
+        raise HTTPStatusError(f"HTTP {result.status}", result.status)
+    feed = parse_feed(result.content, url=result.final_url, content_type=result.content_type)
+    rows = []
+    for entry in feed.entries:
+        verdict = classify(source.pk, entry.guid, canonical_url(entry.url), content_hash(entry))
+        action = {
+            Seen.NEW: "import",
+            Seen.CHANGED: "update",
+            Seen.ELSEWHERE: "duplicate",
+            Seen.UNCHANGED: "unchanged",
+            Seen.GONE: "deleted before",
+        }[verdict.seen]
+        rows.append(
+            {
+                "action": action,
+                "title": entry.title,
+                "url": entry.url,
+                "summary": excerpt(entry.summary_html, 120),
+            }
+        )
+    return rows
+
+
+def import_opml(path: str, *, section: str | None = None) -> list[Source]:
+    """Add every feed in an OPML file (nested outlines too); existing feeds are left alone."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        tree = lxml.etree.parse(path, parser)
+    except (OSError, lxml.etree.XMLSyntaxError) as exc:
+        raise SourceError(f"cannot read OPML {path}: {exc}") from exc
+    section_obj = _section(section)
+    created = []
+    with transaction.atomic():
+        for outline in tree.iter("outline"):
+            feed_url = (outline.get("xmlUrl") or "").strip()
+            if not feed_url.startswith(("http://", "https://")):
+                continue
+            source, was_created = Source.objects.get_or_create(
+                feed_url=feed_url,
+                defaults={
+                    "name": (outline.get("title") or outline.get("text") or feed_url)[:200],
+                    "home_url": (outline.get("htmlUrl") or "")[:1000],
+                    "section": section_obj,
+                },
+            )
+            if was_created:
+                created.append(source)
+    return created
+
+
+def export_opml() -> str:
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = "Broadsheet sources"
+    body = ET.SubElement(root, "body")
+    for source in Source.objects.order_by("id"):
+        attrs = {"type": "rss", "text": str(source), "title": str(source), "xmlUrl": source.feed_url}
+        if source.home_url:
+            attrs["htmlUrl"] = source.home_url
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def ingest_due(
+    progress: Callable[[int, int, IngestReport], None] | None = None, *, fetcher: Fetcher | None = None
+) -> list[IngestReport]:
+    """Poll every due source once, in this process; `progress(done, total, report)` after each."""
+    claimed = claim_due_sources()
+    reports = []
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        for done, source_id in enumerate(claimed, start=1):
+            source = Source.objects.get(pk=source_id)
+            report = ingest_source(source, fetcher)
+            reports.append(report)
+            if progress is not None:
+                progress(done, len(claimed), report)
+    finally:
+        if own:
+            fetcher.close()
+    return reports

@@ -1,0 +1,58 @@
+"""The ingest error hierarchy, drawn once so callers catch exactly what they mean.
+
+IngestError
+├── FetchError                 the network step failed
+│   ├── BlockedURLError        scheme or address refused (SSRF guard)
+│   ├── FetchTimeoutError      connect, read or total deadline passed
+│   ├── TooLargeError          compressed or decompressed body over its cap
+│   ├── TooManyRedirectsError  more than the redirect cap, or a loop
+│   └── HTTPStatusError        a final status that is not 2xx or 304
+├── ParseError                 the bytes are not a feed we can read
+├── ExtractError               the page gave no usable article
+└── SourceError                bad operator input (no feed found, unknown source)
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Anything that goes wrong while ingesting; recorded on the source, never fatal to a batch."""
+
+
+class FetchError(IngestError):
+    pass
+
+
+class BlockedURLError(FetchError):
+    pass
+
+
+class FetchTimeoutError(FetchError):
+    pass
+
+
+class TooLargeError(FetchError):
+    pass
+
+
+class TooManyRedirectsError(FetchError):
+    pass
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ParseError(IngestError):
+    pass
+
+
+class ExtractError(IngestError):
+    pass
+
+
+class SourceError(IngestError):
+    pass

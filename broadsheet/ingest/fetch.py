@@ -1,0 +1,365 @@
+"""Outbound HTTP: the only network client in Broadsheet, guarded against SSRF and abuse.
+
+Every address is checked after DNS resolution, at connect time, and the socket connects to
+the address that was checked, so a DNS answer that changes between check and use (rebinding)
+cannot reach an internal host. Redirects are followed by hand so each hop is checked again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import ipaddress
+import logging
+import socket
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import httpcore
+import httpx
+from django.conf import settings
+
+from broadsheet import __version__
+from broadsheet.core import clock
+from broadsheet.ingest.errors import (
+    BlockedURLError,
+    FetchError,
+    FetchTimeoutError,
+    TooLargeError,
+    TooManyRedirectsError,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to open a connection
+DEFAULT_TOTAL_TIMEOUT = 20.0  # seconds for the whole fetch, redirects and body included
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # on the wire (compressed)
+DEFAULT_MAX_DECODED_BYTES = 20 * 1024 * 1024  # after gzip/deflate: refuses decompression bombs
+DEFAULT_MAX_REDIRECTS = 5
+DEFAULT_PER_HOST = 2  # concurrent requests to one host
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Cloud metadata endpoints, named even though the range checks below already cover them.
+METADATA_ADDRESSES = frozenset(
+    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+)
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+    retry_after: float | None = None  # seconds, from a 429/503 Retry-After
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300 or self.not_modified
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True when `address` is routable on the public internet and not a metadata service."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if embedded is not None:
+            return is_public_address(embedded)
+    if address in METADATA_ADDRESSES:
+        return False
+    if isinstance(address, ipaddress.IPv4Address) and address in CGNAT:
+        return False
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+AddressPolicy = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
+
+
+def allow_any_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return True
+
+
+def resolve(host: str, port: int, policy: AddressPolicy = is_public_address) -> list[str]:
+    """The addresses `host` resolves to, refusing the lot when any one fails `policy`."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+    addresses: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        ip = str(sockaddr[0]).split("%")[0]
+        if not policy(ipaddress.ip_address(ip)):
+            raise BlockedURLError(f"{host} resolves to a non-public address ({ip})")
+        if ip not in addresses:
+            addresses.append(ip)
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}")
+    return addresses
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Resolves, checks and connects to the checked address; TLS still verifies the host name."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        last_error: Exception | None = None
+        for ip in resolve(host, port, self.policy):
+            try:
+                return super().connect_tcp(ip, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:  # try the next address, as a browser would
+                last_error = exc
+        assert last_error is not None
+        raise last_error
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, policy: AddressPolicy) -> None:
+        # No proxies from the environment: a proxy would connect on our behalf, unchecked.
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            max_connections=20,
+            network_backend=GuardedBackend(policy),
+        )
+
+
+class HostLimiter:
+    """At most `per_host` requests in flight to one host, shared by everyone who holds it."""
+
+    def __init__(self, per_host: int = DEFAULT_PER_HOST) -> None:
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextlib.contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        with semaphore:
+            yield
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait, from either form of Retry-After (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, (clock.make_aware(when) - clock.now()).total_seconds())
+
+
+def user_agent() -> str:
+    return f"Broadsheet/{__version__} (+{settings.BROADSHEET_SITE_URL})"
+
+
+class _Decoder:
+    """Decodes gzip/deflate chunk by chunk, refusing to produce more than `limit` bytes."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip() != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in {"gzip", "x-gzip", "deflate"}):
+            raise FetchError(f"unsupported Content-Encoding: {encoding}")
+        # wbits 47 accepts both gzip and zlib headers (servers label deflate either way).
+        self._zlib = zlib.decompressobj(47) if codings else None
+        self.limit = limit
+        self.produced = 0
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self._zlib is None:
+            out = chunk
+        else:
+            try:
+                out = self._zlib.decompress(chunk, self.limit - self.produced + 1)
+            except zlib.error as exc:
+                raise FetchError(f"corrupt compressed body: {exc}") from exc
+            if self._zlib.unconsumed_tail:
+                raise TooLargeError(f"decompressed body over {self.limit} bytes")
+        self.produced += len(out)
+        if self.produced > self.limit:
+            raise TooLargeError(f"decompressed body over {self.limit} bytes")
+        return out
+
+
+class Fetcher:
+    """A polite, guarded HTTP client. Create one per run and close it (or use `with`)."""
+
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        *,
+        allow_private: bool | None = None,
+        limiter: HostLimiter | None = None,
+        address_policy: AddressPolicy | None = None,
+    ) -> None:
+        """`allow_private` defaults to settings.BROADSHEET_ALLOW_PRIVATE_NETWORKS; an
+        `address_policy` (for an intranet allowlist) replaces the public-address check."""
+        self.options = options or FetchOptions()
+        if allow_private is None:
+            allow_private = bool(getattr(settings, "BROADSHEET_ALLOW_PRIVATE_NETWORKS", False))
+        policy = address_policy or (allow_any_address if allow_private else is_public_address)
+        self.limiter = limiter or HostLimiter()
+        self._client = httpx.Client(
+            transport=GuardedTransport(policy),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(
+        self, url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_ACCEPT
+    ) -> FetchResult:
+        """GET `url`, following up to `max_redirects` checked redirects, within one deadline.
+
+        Any final status is returned (callers decide what 4xx/5xx mean); only transport
+        failures, refusals and limits raise.
+        """
+        deadline = time.monotonic() + self.options.total_timeout
+        seen: set[str] = set()
+        current = url
+        for _hop in range(self.options.max_redirects + 1):
+            check_url(current)
+            if current in seen:
+                raise TooManyRedirectsError(f"redirect loop at {current}")
+            seen.add(current)
+            headers = {"Accept": accept}
+            # Echoed verbatim: some servers compare the strings, not the dates.
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            result, location = self._one(url, current, headers, deadline)
+            if location is None:
+                return result
+            current = location
+        raise TooManyRedirectsError(f"more than {self.options.max_redirects} redirects from {url}")
+
+    def _one(
+        self, original: str, url: str, headers: dict[str, str], deadline: float
+    ) -> tuple[FetchResult, str | None]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchTimeoutError(f"gave up on {original} after {self.options.total_timeout:g}s")
+        timeout = httpx.Timeout(
+            remaining, connect=min(self.options.connect_timeout, remaining), pool=remaining
+        )
+        host = urlsplit(url).hostname or ""
+        try:
+            with (
+                self.limiter.slot(host),
+                self._client.stream("GET", url, headers=headers, timeout=timeout) as response,
+            ):
+                if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                    return self._result(original, url, response, b""), urljoin(
+                        url, response.headers["location"]
+                    )
+                body = b"" if response.status_code == 304 else self._read(response, deadline)
+                return self._result(original, url, response, body), None
+        except httpx.TimeoutException as exc:
+            raise FetchTimeoutError(f"timed out fetching {url}: {exc.__class__.__name__}") from exc
+        except httpx.TransportError as exc:
+            raise FetchError(f"cannot fetch {url}: {exc}") from exc
+
+    def _read(self, response: httpx.Response, deadline: float) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.options.max_bytes:
+            raise TooLargeError(f"body of {declared} bytes is over {self.options.max_bytes}")
+        decoder = _Decoder(response.headers.get("content-encoding", ""), self.options.max_decoded_bytes)
+        received = 0
+        parts: list[bytes] = []
+        for chunk in response.iter_raw():
+            received += len(chunk)
+            if received > self.options.max_bytes:
+                raise TooLargeError(f"body over {self.options.max_bytes} bytes")
+            if time.monotonic() > deadline:
+                raise FetchTimeoutError(f"body not received within {self.options.total_timeout:g}s")
+            parts.append(decoder.feed(chunk))
+        return b"".join(parts)
+
+    @staticmethod
+    def _result(original: str, url: str, response: httpx.Response, body: bytes) -> FetchResult:
+        headers = {key.lower(): value for key, value in response.headers.items()}
+        retry_after = None
+        if response.status_code in {429, 503}:
+            retry_after = parse_retry_after(headers.get("retry-after"))
+        return FetchResult(
+            url=original,
+            final_url=url,
+            status=response.status_code,
+            headers=headers,
+            content=body,
+            etag=headers.get("etag", ""),
+            last_modified=headers.get("last-modified", ""),
+            not_modified=response.status_code == 304,
+            retry_after=retry_after,
+        )
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but http(s) URLs with a host (addresses are checked at connect time)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise BlockedURLError(f"only http and https URLs are fetched, not {parts.scheme or 'none'}:")
+    if not parts.hostname:
+        raise BlockedURLError(f"no host in {url!r}")
+    if parts.username or parts.password:
+        raise BlockedURLError("URLs with credentials are not fetched")

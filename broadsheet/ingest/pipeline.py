@@ -1,0 +1,317 @@
+"""One poll of one source, step by step: fetch, parse, new?, extract, sanitise, dedupe,
+categorise, publish. A failing entry is recorded and the batch goes on; a failing source is
+recorded on the source and scheduled with backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
+
+from broadsheet.core import clock
+from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
+from broadsheet.ingest import publish, scheduler
+from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
+from broadsheet.ingest.dedupe import Seen, canonical_url, classify, content_hash, simhash
+from broadsheet.ingest.errors import HTTPStatusError, IngestError
+from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
+from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
+from broadsheet.ingest.models import Source
+from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
+from broadsheet.newsroom.models import Section
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_LENGTH = 400  # characters of the publisher's summary shown in excerpt mode
+
+
+@dataclass
+class IngestReport:
+    source_id: int
+    source_name: str
+    status: int | None = None
+    not_modified: bool = False
+    ok: bool = True
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    errors: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def count(self, outcome: publish.Outcome) -> None:
+        name = {publish.Outcome.DUPLICATE: "duplicates"}.get(outcome, outcome.value)
+        setattr(self, name, getattr(self, name) + 1)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source_id": self.source_id,
+            "source_name": self.source_name,
+            "status": self.status,
+            "not_modified": self.not_modified,
+            "ok": self.ok,
+            "new": self.new,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "messages": self.messages,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    fetch_pages: bool = True  # fetch each new story's page (full text, lead image, metadata)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+
+
+def excerpt_body(summary_html: str, url: str, source_name: str) -> str:
+    """Excerpt mode: a short plain summary and a prominent link to the original."""
+    summary = excerpt(summary_html, EXCERPT_LENGTH)
+    parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
+    if url:
+        parts.append(
+            f'<p><strong><a href="{html.escape(url)}">Read the full story at '
+            f"{html.escape(source_name or 'the source')}</a></strong></p>"
+        )
+    return "".join(parts)
+
+
+def build_candidate(
+    *,
+    source: Source,
+    feed: ParsedFeed,
+    entry: FeedEntry,
+    url: str,
+    digest: str,
+    extracted: Extracted | None,
+    sections: list[SectionRef],
+    classifier: Classifier | None,
+) -> publish.Candidate:
+    """Pure: the story to store, from the feed entry and (when fetched) its page. Sanitising
+    is the last step that touches HTML."""
+    source_name = source.name or feed.title or (extracted.site_name if extracted else "")
+    home = source.home_url or feed.link
+    feed_html = entry.content_html or entry.summary_html
+    if source.mode == Source.Mode.FULL:
+        raw_body = (extracted.body_html if extracted and extracted.body_html else "") or feed_html
+    else:
+        raw_body = excerpt_body(
+            entry.summary_html or entry.content_html or (extracted.description if extracted else ""),
+            url or entry.url,
+            source_name,
+        )
+    body = sanitize_html(raw_body, base_url=entry.url or url or None)
+    plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
+    headline = entry.title or (extracted.title if extracted else "") or url
+    filing = choose_section(
+        fixed_section_id=source.section_id,
+        categories=entry.categories,
+        sections=sections,
+        headline=headline,
+        text=plain,
+        classifier=classifier,
+    )
+    return publish.Candidate(
+        source_id=source.pk,
+        guid=entry.guid,
+        canonical_url=url,
+        content_hash=digest,
+        headline=headline,
+        dek=excerpt(entry.summary_html or (extracted.description if extracted else ""), 300),
+        body_html=body,
+        byline=entry.author or (extracted.byline if extracted else ""),
+        published_at=entry.published or (extracted.published if extracted else None),
+        language=extracted.language if extracted else "",
+        image_url=entry.image_url or (extracted.image_url if extracted else ""),
+        image_caption=extracted.image_caption if extracted else "",
+        image_credit=(extracted.image_credit if extracted else "") or entry.image_credit,
+        section_id=filing.section_id,
+        hold=not source.publish_directly,
+        fingerprint=simhash(plain),
+        source_name=source_name,
+        source_home_url=home,
+    )
+
+
+def fetch_and_extract(
+    fetcher: Fetcher, entry: FeedEntry, rules: ExtractionRules, options: ExtractOptions
+) -> Extracted:
+    result = fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
+    if not result.ok or result.not_modified:
+        raise HTTPStatusError(f"HTTP {result.status} for {entry.url}", result.status)
+    return extract_article(
+        result.content, result.final_url, rules=rules, options=options, image_credit=entry.image_credit
+    )
+
+
+def process_entry(
+    source: Source,
+    feed: ParsedFeed,
+    entry: FeedEntry,
+    fetcher: Fetcher,
+    *,
+    options: RunOptions,
+    sections: list[SectionRef],
+    classifier: Classifier | None,
+) -> publish.Outcome:
+    if not passes_keywords(entry, source.include_list, source.exclude_list):
+        return publish.Outcome.SKIPPED
+    url = canonical_url(entry.url)
+    digest = content_hash(entry)
+    verdict = classify(source.pk, entry.guid, url, digest)
+    if verdict.seen in {Seen.GONE, Seen.UNCHANGED}:
+        return publish.Outcome.SKIPPED
+    extracted = None
+    if verdict.seen is not Seen.ELSEWHERE and options.fetch_pages and entry.url:
+        try:
+            rules = ExtractionRules.from_json(source.extraction_rules)
+            extracted = fetch_and_extract(fetcher, entry, rules, options.extract)
+        except IngestError as exc:
+            if source.mode == Source.Mode.FULL and not (entry.content_html or entry.summary_html):
+                raise
+            # The feed's own text still makes a story; the page is a bonus.
+            logger.warning("source %s: page %s not extracted (%s); using the feed", source.pk, entry.url, exc)
+    candidate = build_candidate(
+        source=source,
+        feed=feed,
+        entry=entry,
+        url=url,
+        digest=digest,
+        extracted=extracted,
+        sections=sections,
+        classifier=classifier,
+    )
+    if verdict.seen is Seen.ELSEWHERE and verdict.article_id is not None:
+        return publish.record_duplicate(candidate, verdict.article_id)
+    if verdict.seen is Seen.CHANGED and verdict.entry_id is not None and verdict.article_id is not None:
+        return publish.store_update(candidate, verdict.entry_id, verdict.article_id)
+    return publish.store_new(candidate)
+
+
+def _sections() -> list[SectionRef]:
+    return [SectionRef(id=s.pk, name=s.name, slug=s.slug) for s in Section.objects.all()]
+
+
+def ingest_source(
+    source: Source,
+    fetcher: Fetcher,
+    *,
+    options: RunOptions | None = None,
+    classifier: Classifier | None = None,
+) -> IngestReport:
+    """Poll `source` once and record the result on it (health, schedule, a FetchLog row)."""
+    options = options or RunOptions()
+    started = clock.now()
+    report = IngestReport(source_id=source.pk, source_name=str(source))
+    try:
+        result = fetcher.fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
+        report.status = result.status
+        if not result.ok:
+            raise HTTPStatusError(f"HTTP {result.status}", result.status, result.retry_after)
+        feed = (
+            None
+            if result.not_modified
+            else parse_feed(
+                result.content, url=result.final_url, content_type=result.headers.get("content-type", "")
+            )
+        )
+    except IngestError as exc:
+        _record_failure(source, report, exc, started)
+        return report
+    if feed is None:
+        report.not_modified = True
+        interval = scheduler.next_interval(published=[], headers=result.headers, now=started)
+        interval = max(interval, dt.timedelta(seconds=source.check_interval))
+        _record_success(
+            source, report, started, interval, result.etag, result.last_modified, source.feed_problem
+        )
+        return report
+
+    sections = _sections()
+    # Oldest first, so stories appear on the site in the order the publisher posted them.
+    ordered = sorted(feed.entries, key=lambda e: e.published or started)
+    for entry in ordered:
+        try:
+            outcome = process_entry(
+                source, feed, entry, fetcher, options=options, sections=sections, classifier=classifier
+            )
+        except (IngestError, DatabaseError, ValueError) as exc:
+            report.errors += 1
+            report.messages.append(f"{entry.url or entry.guid}: {exc}")
+            logger.warning("source %s: entry %s failed: %s", source.pk, entry.guid, exc)
+            continue
+        report.count(outcome)
+    interval = scheduler.next_interval(
+        published=[e.published for e in feed.entries],
+        ttl_minutes=feed.ttl,
+        headers=result.headers,
+        now=started,
+    )
+    # The validators are stored only now, after every entry was handled: a run killed halfway
+    # must not turn the next poll into a 304 that hides the entries it never reached.
+    _record_success(source, report, started, interval, result.etag, result.last_modified, feed.problem)
+    return report
+
+
+def _record_success(
+    source: Source,
+    report: IngestReport,
+    started: dt.datetime,
+    interval: dt.timedelta,
+    etag: str,
+    last_modified: str,
+    problem: str,
+) -> None:
+    publish.record_fetch(
+        source,
+        etag=etag[:500],
+        last_modified=last_modified[:100],
+        last_fetch_at=started,
+        last_status=report.status,
+        error_count=0,
+        first_failure_at=None,
+        last_error="" if not report.errors else "; ".join(report.messages[-3:])[:2000],
+        feed_problem=problem[:2000],
+        check_interval=int(interval.total_seconds()),
+        next_check_at=clock.now() + interval,
+    )
+    publish.log_fetch(
+        source.pk,
+        started,
+        status=report.status,
+        ok=True,
+        new=report.new,
+        updated=report.updated,
+        duplicates=report.duplicates,
+        skipped=report.skipped,
+        errors=report.errors,
+        message="not modified" if report.not_modified else "; ".join(report.messages)[:5000],
+    )
+
+
+def _record_failure(source: Source, report: IngestReport, exc: IngestError, started: dt.datetime) -> None:
+    report.ok = False
+    report.errors += 1
+    report.messages.append(str(exc))
+    logger.warning("source %s (%s) failed: %s", source.pk, source.feed_url, exc)
+    now = clock.now()
+    first_failure = source.first_failure_at or started
+    error_count = source.error_count + 1
+    retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+    fields: dict[str, object] = {
+        "last_fetch_at": started,
+        "last_status": report.status,
+        "error_count": error_count,
+        "first_failure_at": first_failure,
+        "last_error": f"{type(exc).__name__}: {exc}"[:2000],
+        "next_check_at": now + scheduler.backoff(error_count, retry_after),
+    }
+    if scheduler.should_disable(first_failure, now):
+        fields["enabled"] = False
+        fields["disabled_reason"] = f"failing since {first_failure:%Y-%m-%d %H:%M} UTC: {exc}"[:300]
+    publish.record_fetch(source, **fields)
+    publish.log_fetch(source.pk, started, status=report.status, ok=False, errors=1, message=str(exc)[:5000])

@@ -1,0 +1,211 @@
+"""The one writer of ingested content: stores stories through newsroom.services, atomically.
+
+Uniqueness is the database's job (Entry: source + GUID; Article: canonical URL). When two runs
+race, the loser's IntegrityError is read as "someone else stored it first": the entry is
+recorded against the winner's article and the run goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from broadsheet.core import clock
+from broadsheet.ingest.dedupe import find_near_duplicate
+from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
+from broadsheet.newsroom import services
+from broadsheet.newsroom.models import Article, Section
+
+logger = logging.getLogger(__name__)
+
+SLUG_RETRIES = 3  # a parallel run may take the same slug between our check and our insert
+HOLDING_SECTION = ("News", "news")  # where held stories wait when a site has no section yet
+
+
+class Outcome(enum.Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    DUPLICATE = "duplicate"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Everything needed to store one story; the body is already sanitised."""
+
+    source_id: int
+    guid: str
+    canonical_url: str
+    content_hash: str
+    headline: str
+    dek: str
+    body_html: str
+    byline: str = ""
+    published_at: dt.datetime | None = None
+    language: str = ""
+    image_url: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+    section_id: int | None = None  # None: held for review in the holding section
+    hold: bool = False
+    fingerprint: int | None = None
+    source_name: str = ""
+    source_home_url: str = ""
+
+
+def _holding_section_id() -> int:
+    first = Section.objects.order_by("order", "id").values_list("id", flat=True).first()
+    if first is not None:
+        return int(first)
+    section, _ = Section.objects.get_or_create(slug=HOLDING_SECTION[1], defaults={"name": HOLDING_SECTION[0]})
+    return int(section.pk)
+
+
+def _apply(article: Article, candidate: Candidate) -> None:
+    article.headline = candidate.headline[:300] or candidate.canonical_url[:300]
+    article.dek = candidate.dek
+    article.body = candidate.body_html
+    article.byline = candidate.byline[:200]
+    article.lead_image_url = candidate.image_url[:1000]
+    article.lead_image_caption = candidate.image_caption[:500]
+    article.lead_image_credit = candidate.image_credit[:200]
+    article.fingerprint = candidate.fingerprint
+    article.source_name = candidate.source_name[:200]
+    article.source_home_url = candidate.source_home_url[:1000]
+    if candidate.language:
+        article.language = candidate.language[:12]
+
+
+def _published_at(candidate: Candidate) -> dt.datetime:
+    # A feed date in the future would schedule the story: cap it to now.
+    now = clock.now()
+    return min(candidate.published_at, now) if candidate.published_at else now
+
+
+def store_new(candidate: Candidate) -> Outcome:
+    """Create the article and its entry in one transaction; a lost race becomes a duplicate."""
+    for _attempt in range(SLUG_RETRIES):
+        try:
+            with transaction.atomic():
+                near = find_near_duplicate(candidate.fingerprint)
+                if near is not None:
+                    return _record_duplicate(candidate, near)
+                held = candidate.hold or candidate.section_id is None
+                article = Article(
+                    canonical_url=candidate.canonical_url or None,
+                    section_id=candidate.section_id or _holding_section_id(),
+                    status=Article.Status.DRAFT if held else Article.Status.PUBLISHED,
+                    published_at=_published_at(candidate),
+                )
+                _apply(article, candidate)
+                services.save_article(article)
+                Entry.objects.create(
+                    source_id=candidate.source_id,
+                    guid=candidate.guid,
+                    article=article,
+                    canonical_url=candidate.canonical_url,
+                    content_hash=candidate.content_hash,
+                )
+            logger.info("stored article %s from source %s", article.pk, candidate.source_id)
+            return Outcome.NEW
+        except IntegrityError:
+            winner = _winner(candidate)
+            if winner is not None:
+                return winner
+            # Neither the entry nor the URL exists: the clash was the slug. Try again.
+    raise IntegrityError(f"could not store {candidate.canonical_url} after {SLUG_RETRIES} attempts")
+
+
+def _winner(candidate: Candidate) -> Outcome | None:
+    """After an IntegrityError: what a parallel run stored, recorded as our duplicate."""
+    if Entry.objects.filter(source_id=candidate.source_id, guid=candidate.guid).exists():
+        return Outcome.DUPLICATE
+    if candidate.canonical_url:
+        article_id = (
+            Article.objects.filter(canonical_url=candidate.canonical_url).values_list("id", flat=True).first()
+        )
+        if article_id is not None:
+            return record_duplicate(candidate, int(article_id))
+    return None
+
+
+def record_duplicate(candidate: Candidate, article_id: int) -> Outcome:
+    """The story is already stored: remember this entry, and the source if it is another one."""
+    try:
+        with transaction.atomic():
+            return _record_duplicate(candidate, article_id)
+    except IntegrityError:
+        # A parallel run recorded the same entry a moment ago: nothing left to do.
+        return Outcome.DUPLICATE
+
+
+def _record_duplicate(candidate: Candidate, article_id: int) -> Outcome:
+    Entry.objects.get_or_create(
+        source_id=candidate.source_id,
+        guid=candidate.guid,
+        defaults={
+            "article_id": article_id,
+            "canonical_url": candidate.canonical_url,
+            "content_hash": candidate.content_hash,
+        },
+    )
+    ours = (
+        Entry.objects.filter(article_id=article_id, source_id=candidate.source_id)
+        .exclude(guid=candidate.guid)
+        .exists()
+    )
+    first_source = (
+        Entry.objects.filter(article_id=article_id).order_by("id").values_list("source_id", flat=True).first()
+    )
+    if not ours and first_source not in {None, candidate.source_id}:
+        Syndication.objects.get_or_create(
+            article_id=article_id,
+            source_id=candidate.source_id,
+            defaults={"url": candidate.canonical_url or ""},
+        )
+    logger.info("entry %s of source %s is article %s", candidate.guid, candidate.source_id, article_id)
+    return Outcome.DUPLICATE
+
+
+def store_update(candidate: Candidate, entry_id: int, article_id: int) -> Outcome:
+    """An entry we hold changed: update its article in place (status, slug, section kept)."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            return Outcome.SKIPPED
+        _apply(article, candidate)
+        services.save_article(article)
+        Entry.objects.filter(pk=entry_id).update(content_hash=candidate.content_hash, updated_at=clock.now())
+    logger.info("updated article %s from source %s", article_id, candidate.source_id)
+    return Outcome.UPDATED
+
+
+def tombstone_deleted_article(sender: type[Article], instance: Article, **kwargs: Any) -> None:
+    """pre_delete receiver: a deleted aggregated story must never be imported again."""
+    if not instance.canonical_url:
+        return
+    entry = Entry.objects.filter(article_id=instance.pk).values("source_id", "guid").first()
+    Tombstone.objects.get_or_create(
+        canonical_url=instance.canonical_url,
+        defaults={
+            "source_id": entry["source_id"] if entry else None,
+            "guid": entry["guid"] if entry else "",
+        },
+    )
+
+
+def record_fetch(source: Source, **fields: Any) -> None:
+    """Write health and schedule fields of `source` (and nothing else: an editor may be
+    changing its settings in the admin at the same moment)."""
+    for name, value in fields.items():
+        setattr(source, name, value)
+    Source.objects.filter(pk=source.pk).update(**fields)
+
+
+def log_fetch(source_id: int, started_at: dt.datetime, **fields: Any) -> None:
+    FetchLog.objects.create(source_id=source_id, started_at=started_at, finished_at=clock.now(), **fields)

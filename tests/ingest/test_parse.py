@@ -1,0 +1,143 @@
+"""parse.py: every feed flavour, bozo recovery, wrong encodings, GUID fallbacks. No DB."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadsheet.ingest.errors import ParseError
+from broadsheet.ingest.parse import fallback_guid, parse_feed
+
+from .conftest import FIXTURES
+
+BASE = "http://feeds.test"
+
+
+def load(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes().replace(b"{base}", BASE.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "title", "count", "first_title", "first_guid"),
+    [
+        (
+            "rss091.xml",
+            "rss091n",
+            "Lighthouse Weekly",
+            1,
+            "Keeper's cottage opens as a museum",
+            f"{BASE}/weekly/cottage.html",
+        ),
+        (
+            "rss10.rdf",
+            "rss10",
+            "Tide Tables Daily",
+            1,
+            "Highest spring tide in a decade expected on Friday",
+            f"{BASE}/tides/high-water.html",
+        ),
+        (
+            "rss20.xml",
+            "rss20",
+            "Harbor Gazette",
+            2,
+            "Ferry service to Gull Island resumes after winter repairs",
+            "gazette-1001",
+        ),
+        (
+            "atom.xml",
+            "atom10",
+            "Quayside Courier",
+            1,
+            "Council approves new sea wall",
+            "urn:example:courier:sea-wall",
+        ),
+        ("feed.json", "json1.1", "Net Loft Notes", 2, "Net menders teach a class at the library", "loft-7"),
+    ],
+)
+def test_feed_flavours(name, kind, title, count, first_title, first_guid):
+    feed = parse_feed(load(name), url=f"{BASE}/{name}")
+    assert (feed.kind, feed.title, len(feed.entries)) == (kind, title, count)
+    assert feed.entries[0].title == first_title
+    assert feed.entries[0].guid == first_guid
+    assert feed.problem == ""
+
+
+def test_rss20_fields():
+    feed = parse_feed(load("rss20.xml"), url=f"{BASE}/rss20.xml")
+    entry = feed.entries[0]
+    assert feed.ttl == 60 and feed.link == f"{BASE}/"
+    assert entry.url == f"{BASE}/story/ferry.html?utm_source=rss&utm_medium=feed"
+    assert entry.published == dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)
+    assert entry.author == "Ona Brightwater"
+    assert entry.categories == ("Business",)
+    assert entry.image_url == f"{BASE}/img/ferry.jpg"
+    assert entry.image_credit == "Harbor Gazette / P. Lund"
+    assert "three months in dry dock" in entry.summary_html
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("rss10.rdf", dt.datetime(2025, 3, 5, 5, 15, tzinfo=dt.UTC)),  # +01:00 made UTC
+        ("atom.xml", dt.datetime(2025, 3, 6, 14, 0, tzinfo=dt.UTC)),  # -05:00 made UTC
+        ("feed.json", dt.datetime(2025, 3, 7, 18, 0, tzinfo=dt.UTC)),
+        ("rss091.xml", None),
+    ],
+)
+def test_dates_are_aware_utc(name, expected):
+    published = parse_feed(load(name)).entries[0].published
+    assert published == expected
+    if published is not None:
+        assert published.utcoffset() == dt.timedelta(0)
+
+
+def test_atom_author_category_and_content():
+    entry = parse_feed(load("atom.xml")).entries[0]
+    assert entry.author == "Tam Merrow" and entry.categories == ("tech",)
+    assert "Work starts in May" in entry.content_html
+
+
+def test_json_feed_fields_and_fallbacks():
+    feed = parse_feed(load("feed.json"), url=f"{BASE}/feed.json", content_type="application/feed+json")
+    first, second = feed.entries
+    assert first.url == f"{BASE}/loft/nets.html"  # relative URL resolved against the feed
+    assert first.author == "Loft Staff" and first.categories == ("Movies", "Community")
+    assert first.image_url == f"{BASE}/img/nets.jpg"
+    assert first.summary_html == "Six evenings of knots &amp; splices."
+    assert second.guid == f"{BASE}/loft/no-id.html"  # no id: the link stands in
+    assert second.content_html == "<p>First paragraph.</p><p>Second paragraph.</p>"
+
+
+def test_bozo_feed_keeps_recovered_entries_and_reports_the_problem():
+    feed = parse_feed(load("malformed.xml"))
+    assert feed.problem
+    assert [e.guid for e in feed.entries] == ["buoy-1", "buoy-2"]
+
+
+def test_wrong_encoding_is_survived():
+    feed = parse_feed(load("wrong-encoding.xml"))
+    assert len(feed.entries) == 1
+    assert "Caf" in feed.entries[0].title and "pier" in feed.entries[0].title
+
+
+def test_missing_guid_and_link_fall_back_to_a_hash():
+    body = b"<rss version='2.0'><channel><title>t</title><item><title>Only a title</title><pubDate>Mon, 03 Mar 2025 08:00:00 GMT</pubDate></item></channel></rss>"
+    entry = parse_feed(body).entries[0]
+    assert entry.guid.startswith("sha256:")
+    assert entry.guid == fallback_guid("", "Only a title", entry.published)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"<html><body>not a feed</body></html>", b'{"version": "1"}', b"{not json", b"\x00\x01\x02"],
+)
+def test_non_feeds_raise_parse_error(content):
+    with pytest.raises(ParseError):
+        parse_feed(content)
+
+
+def test_bytes_that_look_like_a_path_are_not_opened():
+    with pytest.raises(ParseError):
+        parse_feed(b"/etc/passwd")
