@@ -108,6 +108,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     language = models.CharField(max_length=12, default="en")
+    is_sticky = models.BooleanField(
+        "sticky", default=False, help_text="Keep at the top of the home page (WordPress 'sticky posts')."
+    )
 
     lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True)
     lead_image_url = models.URLField(max_length=1000, blank=True, help_text="Remote lead image.")
@@ -210,6 +213,9 @@ class Page(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
     in_contact_menu = models.BooleanField(default=True, help_text="List under the header's Contact menu.")
     in_footer = models.BooleanField(default=True, help_text="List under the footer's Useful Links.")
