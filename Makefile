@@ -32,16 +32,20 @@ lint: install
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
 
+# The cluster test (tests/cluster, marked `cluster`) starts its own web nodes and workers on a
+# PostgreSQL database it creates, so it runs once: in the PostgreSQL pass.
 test-sqlite: install chromium
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not cluster"
 
 test-postgres: install chromium
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
 
+# Side by side with WordPress and nginx (bench/run.py); BENCH_SIZE=1m for the million-article corpus.
+BENCH_SIZE ?= 15k
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -330,3 +330,47 @@ def highlight(fragment: str, ranges: Sequence[tantivy.Range]) -> str:
         position = end
     parts.append(html.escape(raw[position:].decode(errors="replace")))
     return "".join(parts)
+
+
+# -- more like this (discovery's related stories) -------------------------------------------
+
+# The article's most telling terms that make up the more-like-this query.
+SIMILAR_QUERY_TERMS = 40
+SIMILAR_MIN_WORD_CHARS = 3
+SIMILAR_STOP_WORDS = (
+    "the", "and", "for", "that", "with", "was", "were", "are", "but", "not", "his", "her", "they",
+    "this", "from", "have", "has", "had", "who", "said", "will", "would", "its", "their", "than",
+)  # fmt: skip
+
+
+def similar(article_id: int, limit: int = 20) -> list[tuple[int, float]]:
+    """Ids and scores of the indexed articles whose text is nearest to `article_id`'s (Tantivy's
+    more-like-this over its headline and body), best first, never the article itself, only
+    documents due by now. Empty when there is no index or the article is not in it; raises
+    `SearchUnavailable` when the index cannot be read. The caller checks the ids against the
+    database, as `query()` does."""
+    view = backend.readers.view(backend.search_dir())
+    if view is None:
+        return []
+    searcher = view.searcher
+    try:
+        own = tantivy.Query.term_query(view.schema, "id", article_id)
+        found = searcher.search(own, 1).hits
+        if not found:
+            return []
+        like = tantivy.Query.more_like_this_query(
+            found[0][1],
+            min_doc_frequency=2,
+            max_doc_frequency=None,
+            min_term_frequency=1,
+            max_query_terms=SIMILAR_QUERY_TERMS,
+            min_word_length=SIMILAR_MIN_WORD_CHARS,
+            stop_words=list(SIMILAR_STOP_WORDS),
+        )
+        others = tantivy.Query.boolean_query([(tantivy.Occur.Must, like), (tantivy.Occur.MustNot, own)])
+        matcher = _filtered(view, others, None, int(clock.now().timestamp()))
+        hits = searcher.search(matcher, max(limit, 1)).hits
+        ids = searcher.fast_field_values("id", [address for _score, address in hits]) if hits else []
+    except (ValueError, RuntimeError) as exc:
+        raise SearchUnavailable(f"Search failed on the index: {exc}") from exc
+    return [(int(pk or 0), float(score)) for (score, _address), pk in zip(hits, ids, strict=True)]

@@ -1,4 +1,4 @@
-"""`manage.py search_reindex`: rebuild the search index from the database."""
+"""`manage.py search_reindex`: rebuild this node's search index from the database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from broadsheet.search import index
+from broadsheet.search import replica
 from broadsheet.search.errors import SearchError
 
 
@@ -23,7 +23,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {count} articles…")
 
         try:
-            count = index.rebuild(progress=progress)
+            # Also resets the replica's place in the change log, so the follower goes on
+            # from the rebuilt contents.
+            count = replica.rebuild_replica(progress=progress)
         except SearchError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
