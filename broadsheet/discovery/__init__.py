@@ -1,0 +1,1 @@
+"""Discovery: story clusters, related stories, trending and the section classifier."""

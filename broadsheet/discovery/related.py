@@ -1,0 +1,137 @@
+"""Related stories: the nearest articles by text, precomputed per article into RelatedArticle.
+
+Candidates come from the search index's more-like-this (which scales with the archive); they
+are then scored by blending that score with the cosine similarity of the clustering term
+vectors (kept on each story membership), which is sharper on short news texts. Other versions
+of the article's own story are left out (the page links them under "Also covered by …").
+Candidates of about the same score are ordered by section (the article's own first), then by
+recency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+
+from broadsheet.core import clock
+from broadsheet.discovery import vectors
+from broadsheet.discovery.models import RelatedArticle, StoryMembership
+from broadsheet.newsroom.models import Article
+from broadsheet.search.query import SearchUnavailable, similar
+
+logger = logging.getLogger(__name__)
+
+RELATED_LIMIT = 6
+# More-like-this hits weighed per article: enough to fill six after dropping the story's versions.
+CANDIDATES = 30
+# Scores within one twentieth of the best hit's score count as a tie, broken by section and recency.
+SCORE_BUCKETS = 20
+# Share of the blended score that comes from the term vectors' cosine (the rest: more-like-this).
+VECTOR_SHARE = 0.7
+
+
+def rank_candidates(
+    hits: list[tuple[int, float]],
+    rows: dict[int, tuple[int, float, int | None]],
+    *,
+    section_id: int,
+    story_id: int | None,
+    limit: int = RELATED_LIMIT,
+) -> list[tuple[int, float]]:
+    """Order more-like-this `hits` for one article. `rows` holds, per public candidate,
+    (section id, published_at timestamp, story id); candidates missing from it are not public.
+    Pure, so the ranking rule is tested without an index."""
+    usable = [
+        (pk, score) for pk, score in hits if pk in rows and (story_id is None or rows[pk][2] != story_id)
+    ]
+    if not usable:
+        return []
+    top = max(score for _pk, score in usable) or 1.0
+
+    def key(item: tuple[int, float]) -> tuple[int, int, float, int]:
+        pk, score = item
+        section, published, _story = rows[pk]
+        return (-round(score / top * SCORE_BUCKETS), section != section_id, -published, -pk)
+
+    return sorted(usable, key=key)[:limit]
+
+
+def blend(
+    hits: list[tuple[int, float]], own: vectors.Vector, candidate_vectors: dict[int, vectors.Vector]
+) -> list[tuple[int, float]]:
+    """More-like-this scores (scaled to the best) blended with term-vector cosine similarity."""
+    if not hits:
+        return []
+    top = max(score for _pk, score in hits) or 1.0
+    frequencies, documents = vectors.idf([own, *candidate_vectors.values()])
+    return [
+        (
+            pk,
+            (1 - VECTOR_SHARE) * score / top
+            + VECTOR_SHARE * vectors.cosine(own, candidate_vectors.get(pk, {}), frequencies, documents),
+        )
+        for pk, score in hits
+    ]
+
+
+def compute(article_id: int, limit: int = RELATED_LIMIT) -> int:
+    """Recompute the article's related list; returns how many entries it now has. A failing
+    index keeps the previous list; an article no longer public loses its list."""
+    article = Article.objects.published().filter(pk=article_id).only("id", "section_id").first()
+    if article is None:
+        RelatedArticle.objects.filter(article_id=article_id).delete()
+        return 0
+    try:
+        hits = similar(article_id, CANDIDATES)
+    except SearchUnavailable as exc:
+        logger.warning("related for article %s not computed: %s", article_id, exc)
+        return RelatedArticle.objects.filter(article_id=article_id).count()
+    own = StoryMembership.objects.filter(article_id=article_id).values_list("story_id", "terms").first()
+    story_id, own_vector = own if own else (None, {})
+    rows: dict[int, tuple[int, float, int | None]] = {}
+    candidate_vectors: dict[int, vectors.Vector] = {}
+    for pk, section, published, story, terms in (
+        Article.objects.published()
+        .filter(pk__in=[pk for pk, _score in hits])
+        .values_list(
+            "pk", "section_id", "published_at", "story_membership__story_id", "story_membership__terms"
+        )
+    ):
+        rows[pk] = (section, published.timestamp(), story)
+        candidate_vectors[pk] = terms or {}
+    scored = blend(hits, own_vector, candidate_vectors) if own_vector else hits
+    ranked = rank_candidates(scored, rows, section_id=article.section_id, story_id=story_id, limit=limit)
+    now = clock.now()
+    with transaction.atomic():
+        RelatedArticle.objects.filter(article_id=article_id).delete()
+        RelatedArticle.objects.bulk_create(
+            RelatedArticle(article_id=article_id, related_id=pk, rank=rank, score=score, computed_at=now)
+            for rank, (pk, score) in enumerate(ranked, start=1)
+        )
+    return len(ranked)
+
+
+def precomputed(article_id: int, limit: int = RELATED_LIMIT) -> list[Article]:
+    """The article's related list as computed at publish time, public ones only, in rank
+    order: one indexed query. Empty when none has been computed yet."""
+    return list(
+        Article.objects.published()
+        .filter(related_from__article_id=article_id)
+        .for_listing()
+        .order_by("related_from__rank")[:limit]
+    )
+
+
+def missing_since(since_hours: int, limit: int) -> list[int]:
+    """Ids of public articles from the last `since_hours` hours without a related list (their
+    task ran before the index had them): newest first, at most `limit`."""
+    cutoff = clock.now() - dt.timedelta(hours=since_hours)
+    return list(
+        Article.objects.published()
+        .filter(published_at__gte=cutoff)
+        .exclude(pk__in=RelatedArticle.objects.values("article_id"))
+        .order_by("-published_at")
+        .values_list("pk", flat=True)[:limit]
+    )
