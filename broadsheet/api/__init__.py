@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/: public reads, token-authenticated writes, an OpenAPI 3 schema."""

@@ -1,0 +1,264 @@
+"""Articles: the public list and detail, and create, update and withdraw with a token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
+from ninja import Path, Query, Router, Status
+from ninja.decorators import decorate_view
+
+from broadsheet.api import cursors, represent
+from broadsheet.api.auth import TokenAuth
+from broadsheet.api.caching import cacheable
+from broadsheet.api.errors import Conflict, NotFound, Unprocessable
+from broadsheet.api.fields import Text, Timestamp
+from broadsheet.api.schemas import ArticleCreate, ArticleOut, ArticlePage, ArticleUpdate, ErrorOut
+from broadsheet.core import clock
+from broadsheet.ingest.models import Entry
+from broadsheet.newsroom import services
+from broadsheet.newsroom.models import RESERVED_SLUGS, Article, ArticleSlugHistory, Author, Section, Tag
+
+router = Router(tags=["articles"])
+
+MAX_ID = 2**63 - 1
+# 500 is documented too: an unexpected error still answers in the error shape.
+READ_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+    500: ErrorOut,
+}
+
+
+def _with_tags(queryset: Any) -> Any:
+    return queryset.select_related("section", "author").prefetch_related("tags")
+
+
+@router.get(
+    "/articles",
+    response={200: ArticlePage, **READ_ERRORS},
+    url_name="articles",
+    summary="List public articles, newest first",
+)
+@decorate_view(cacheable)
+def list_articles(
+    request: HttpRequest,
+    section: Text | None = Query(None, max_length=80, description="A section's slug."),
+    tag: Text | None = Query(None, max_length=80, description="A tag's slug."),
+    author: Text | None = Query(None, max_length=120, description="An author's slug."),
+    source: Text | None = Query(
+        None, max_length=200, description="A source's id (digits), or the publisher's name as credited."
+    ),
+    published_after: Timestamp | None = Query(None, description="ISO 8601; inclusive."),
+    published_before: Timestamp | None = Query(None, description="ISO 8601; exclusive."),
+    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
+    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+) -> dict[str, Any]:
+    """Keyset pagination on (published_at, id): every page costs the same, however deep."""
+    articles = Article.objects.published()
+    if section:
+        articles = articles.filter(section__slug=section)
+    if tag:
+        articles = articles.filter(tags__slug=tag)
+    if author:
+        articles = articles.filter(author__slug=author)
+    if source:
+        if source.isdigit() and int(source) <= MAX_ID:
+            entries = Entry.objects.filter(source_id=int(source), article__isnull=False)
+            articles = articles.filter(pk__in=entries.values("article_id"))
+        else:
+            articles = articles.filter(source_name=source)
+    if published_after:
+        articles = articles.filter(published_at__gte=published_after)
+    if published_before:
+        articles = articles.filter(published_at__lt=published_before)
+    if cursor:
+        after_time, after_id = cursors.decode(cursor, dt.datetime, int)
+        articles = articles.filter(
+            Q(published_at__lt=after_time) | Q(published_at=after_time, pk__lt=after_id)
+        )
+    page = list(_with_tags(articles.defer("body").latest_first())[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    next_url = None
+    if more:
+        last = page[-1]
+        assert last.published_at is not None  # published() guarantees it
+        next_url = cursors.next_url(request, cursors.encode(last.published_at.isoformat(), last.pk))
+    return {"items": [represent.article_summary(request, a) for a in page], "next": next_url}
+
+
+@router.get(
+    "/articles/{article_id}",
+    response={200: ArticleOut, **READ_ERRORS},
+    url_name="article",
+    summary="One public article, with its body",
+)
+@decorate_view(cacheable)
+def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    article = _with_tags(Article.objects.published()).filter(pk=article_id).first()
+    if article is None:
+        raise NotFound(f"No public article with id {article_id}.")
+    return represent.article_full(request, article)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _section(slug: str) -> Section:
+    found = Section.objects.filter(slug=slug).first()
+    if found is None:
+        raise Unprocessable(f"No section with slug {slug!r}.", code="unknown_section")
+    return found
+
+
+def _author(slug: str) -> Author | None:
+    if not slug:
+        return None
+    found = Author.objects.filter(slug=slug).first()
+    if found is None:
+        raise Unprocessable(f"No author with slug {slug!r}.", code="unknown_author")
+    return found
+
+
+def _tags(names: list[str]) -> list[int]:
+    ids = []
+    for name in names:
+        name = name.strip()
+        slug = slugify(name)[:80].strip("-")
+        if not slug:
+            raise Unprocessable(
+                f"The tag {name!r} has no letters or digits to make a slug of.", code="bad_tag"
+            )
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name[:80], slug=slug)
+        ids.append(tag.pk)
+    return ids
+
+
+def _check_slug(slug: str, article: Article) -> None:
+    if slug in RESERVED_SLUGS:
+        raise Unprocessable(f"The slug {slug!r} is reserved for a site URL.", code="reserved_slug")
+    taken = Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()
+    if taken or ArticleSlugHistory.objects.filter(slug=slug).exclude(article_id=article.pk).exists():
+        raise Conflict(f"Another article has (or had) the slug {slug!r}.", code="slug_taken")
+
+
+def _apply(article: Article, data: dict[str, Any]) -> list[int] | None:
+    """Copy the given fields onto `article`; return the tag ids when tags were given.
+
+    None means "leave as it is"; an empty author or lead_image_url clears it.
+    """
+    simple = (
+        "headline",
+        "dek",
+        "byline",
+        "language",
+        "is_sticky",
+        "lead_image_alt",
+        "lead_image_caption",
+        "lead_image_credit",
+    )
+    for name in simple:
+        if data.get(name) is not None:
+            setattr(article, name, data[name])
+    if data.get("body_html") is not None:
+        article.body = data["body_html"]
+    if data.get("section") is not None:
+        article.section = _section(data["section"])
+    if data.get("author") is not None:
+        article.author = _author(data["author"])
+    if data.get("lead_image_url") is not None:
+        article.lead_image_url = str(data["lead_image_url"])
+    if data.get("slug") is not None:
+        _check_slug(data["slug"], article)
+        article.slug = data["slug"]
+    if data.get("published_at") is not None:
+        article.published_at = data["published_at"]
+    if data.get("status") is not None:
+        article.status = data["status"]
+        if article.status == Article.Status.PUBLISHED and article.published_at is None:
+            article.published_at = clock.now()
+    return _tags(data["tags"]) if data.get("tags") is not None else None
+
+
+def _save(article: Article, tags: list[int] | None) -> Article:
+    try:
+        services.save_article(article, tags=tags)
+    except IntegrityError as exc:
+        # Two writers raced for one slug: the database's constraint is the referee.
+        raise Conflict("The article clashes with another one (slug).", code="conflict") from exc
+    return _with_tags(Article.objects).get(pk=article.pk)
+
+
+def _editable(article_id: int) -> Article:
+    article = Article.objects.select_related("section", "author").filter(pk=article_id).first()
+    if article is None:
+        raise NotFound(f"No article with id {article_id}.")
+    return article
+
+
+@router.post(
+    "/articles",
+    auth=TokenAuth(),
+    response={201: ArticleOut, **WRITE_ERRORS},
+    url_name="article_create",
+    summary="Create an article (a draft unless status is 'published')",
+)
+def create_article(
+    request: HttpRequest, response: HttpResponse, payload: ArticleCreate
+) -> Status[dict[str, Any]]:
+    data = payload.model_dump(exclude_unset=True)
+    article = Article(section=_section(data["section"]), status=Article.Status.DRAFT)
+    tags = _apply(article, data)
+    saved = _save(article, tags)
+    response["Location"] = represent.article_api_url(request, saved.pk)
+    response["Cache-Control"] = "no-store"
+    return Status(201, represent.article_full(request, saved))
+
+
+@router.patch(
+    "/articles/{article_id}",
+    auth=TokenAuth(),
+    response={200: ArticleOut, **WRITE_ERRORS},
+    url_name="article_update",
+    summary="Change some fields of an article (of any status)",
+)
+def update_article(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: ArticleUpdate,
+    article_id: int = Path(..., ge=1, le=MAX_ID),
+) -> dict[str, Any]:
+    article = _editable(article_id)
+    tags = _apply(article, payload.model_dump(exclude_unset=True))
+    response["Cache-Control"] = "no-store"
+    return represent.article_full(request, _save(article, tags))
+
+
+@router.post(
+    "/articles/{article_id}/withdraw",
+    auth=TokenAuth(),
+    response={200: ArticleOut, **WRITE_ERRORS},
+    url_name="article_withdraw",
+    summary="Take an article off the site (it keeps its row; PATCH status to publish it again)",
+)
+def withdraw_article(
+    request: HttpRequest, response: HttpResponse, article_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    article = _editable(article_id)
+    if article.status != Article.Status.WITHDRAWN:
+        services.withdraw(article)
+    response["Cache-Control"] = "no-store"
+    return represent.article_full(request, _with_tags(Article.objects).get(pk=article.pk))

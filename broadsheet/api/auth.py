@@ -1,0 +1,78 @@
+"""Bearer-token authentication and the per-token rate limit on write calls."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from broadsheet.api.errors import Forbidden, RateLimited, Unauthorized
+from broadsheet.api.models import ApiToken, hash_key
+from broadsheet.core import clock
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WRITE_RATE = 60  # write calls per token per window
+RATE_WINDOW = 60  # seconds
+# Keys longer than this are not hashed or looked up: no token we issue is near it.
+MAX_KEY_CHARS = 200
+
+
+def write_rate() -> int:
+    return int(getattr(settings, "BROADSHEET_API_WRITE_RATE", DEFAULT_WRITE_RATE))
+
+
+def check_rate(token: ApiToken) -> None:
+    """Count one write call; raise RateLimited past the limit.
+
+    A fixed window whose number is part of the key: add() then incr() is atomic on Redis,
+    and expiry never depends on the backend keeping a TTL through incr().
+    """
+    now = int(clock.now().timestamp())
+    window = now // RATE_WINDOW
+    key = f"bs:api:rate:{token.pk}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW * 2)
+    try:
+        used = int(cache.incr(key))
+    except ValueError:  # evicted between add() and incr()
+        cache.add(key, 1, timeout=RATE_WINDOW * 2)
+        used = 1
+    if used > write_rate():
+        retry_after = (window + 1) * RATE_WINDOW - now
+        raise RateLimited(
+            f"More than {write_rate()} write calls in a minute; try again in {retry_after} s.",
+            retry_after=max(retry_after, 1),
+        )
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>` with an active token of an active staff user.
+
+    Only write operations use it, so the rate limit is checked here, once per call.
+    """
+
+    openapi_description = "An API token created in the admin (API tokens → Add)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        if not token or len(token) > MAX_KEY_CHARS:
+            return None
+        found = ApiToken.objects.select_related("user").filter(key_hash=hash_key(token)).first()
+        if found is None or found.is_revoked:
+            raise Unauthorized("This API token is not valid (unknown or revoked).")
+        user = found.user
+        if not (user.is_active and user.is_staff):
+            raise Forbidden("The owner of this API token may not write to the site.")
+        check_rate(found)
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=clock.now())
+        request.user = user
+        return found
+
+
+def token_of(request: HttpRequest) -> ApiToken:
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):  # ninja only calls the view after authenticate() succeeded
+        raise Unauthorized("An API token is required.")
+    return token

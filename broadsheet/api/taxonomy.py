@@ -1,0 +1,104 @@
+"""Sections (with article counts), tags and authors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.decorators import decorate_view
+
+from broadsheet.api import cursors, represent
+from broadsheet.api.caching import PUBLIC_MAX_AGE, cacheable
+from broadsheet.api.fields import Text
+from broadsheet.api.schemas import AuthorPage, ErrorOut, SectionList, TagPage
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+
+router = Router(tags=["sections, tags and authors"])
+
+SECTION_COUNTS_KEY = "bs:api:section-counts"
+
+
+def section_counts() -> dict[int, int]:
+    """Public articles per section id: one GROUP BY, cached as long as clients cache the list."""
+    counts = cache.get(SECTION_COUNTS_KEY)
+    if counts is None:
+        counts = dict(
+            Article.objects.published()
+            .order_by()
+            .values("section_id")
+            .annotate(n=Count("id"))
+            .values_list("section_id", "n")
+        )
+        cache.set(SECTION_COUNTS_KEY, counts, timeout=PUBLIC_MAX_AGE)
+    return dict(counts)
+
+
+@router.get(
+    "/sections",
+    response={200: SectionList, 500: ErrorOut},
+    url_name="sections",
+    summary="Every section, in menu order",
+)
+@decorate_view(cacheable)
+def list_sections(request: HttpRequest) -> dict[str, Any]:
+    counts = section_counts()
+    return {
+        "items": [
+            {
+                **represent.section_ref(request, section),
+                "description": section.description,
+                "article_count": counts.get(section.pk, 0),
+            }
+            for section in Section.objects.all()
+        ]
+    }
+
+
+def _slug_page(
+    request: HttpRequest, queryset: Any, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page of a table ordered by its unique slug, and the next page's URL."""
+    queryset = queryset.order_by("slug")
+    if cursor:
+        (after,) = cursors.decode(cursor, str)
+        queryset = queryset.filter(slug__gt=after)
+    page = list(queryset[: limit + 1])
+    if len(page) <= limit:
+        return page, None
+    page = page[:limit]
+    return page, cursors.next_url(request, cursors.encode(page[-1].slug))
+
+
+@router.get(
+    "/tags",
+    response={200: TagPage, 400: ErrorOut, 422: ErrorOut, 500: ErrorOut},
+    url_name="tags",
+    summary="Tags, by slug",
+)
+@decorate_view(cacheable)
+def list_tags(
+    request: HttpRequest,
+    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
+    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+) -> dict[str, Any]:
+    page, next_url = _slug_page(request, Tag.objects.all(), cursor, limit)
+    return {"items": [represent.tag(request, t) for t in page], "next": next_url}
+
+
+@router.get(
+    "/authors",
+    response={200: AuthorPage, 400: ErrorOut, 422: ErrorOut, 500: ErrorOut},
+    url_name="authors",
+    summary="Authors, by slug",
+)
+@decorate_view(cacheable)
+def list_authors(
+    request: HttpRequest,
+    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
+    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+) -> dict[str, Any]:
+    page, next_url = _slug_page(request, Author.objects.all(), cursor, limit)
+    return {"items": [represent.author(request, a) for a in page], "next": next_url}
