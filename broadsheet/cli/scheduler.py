@@ -1,0 +1,100 @@
+"""The scheduler process: every few seconds, run the periodic hooks (enqueue due feed sources).
+
+Why a process of its own, supervised beside the task worker, and not a thread inside it: the
+worker is django_tasks_db's own `db_worker` command, which we run unchanged, and `broadsheet
+worker --count N` starts N of them; one small process per supervisor keeps the scheduler out
+of the workers' signal handling (a second SIGINT tells a worker to abandon its task) and lets
+it be restarted, watched and counted on its own. Running it in several places at once is safe:
+each hook claims its work with a conditional UPDATE (`ingest.tasks.claim_due_sources`), so two
+schedulers racing enqueue every due source exactly once.
+
+Run it alone with `python -m broadsheet.cli.scheduler` (Django settings from the environment).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_SECONDS = 30
+
+# Periodic work, as dotted paths to django.tasks tasks (or plain callables) run in this process
+# on every tick. Each must be cheap and safe to run in several schedulers at once: claim work
+# with a conditional UPDATE and enqueue tasks for anything slow.
+PERIODIC_HOOKS: tuple[str, ...] = (
+    "broadsheet.ingest.tasks.schedule_due_sources",
+    # Popular and trending: enqueues a refresh at most every few minutes.
+    "broadsheet.discovery.tasks.schedule_refresh",
+)
+
+
+def _resolve(path: str) -> Callable[[], object]:
+    from django.utils.module_loading import import_string
+
+    target = import_string(path)
+    # A django.tasks Task runs synchronously here through .call(); a plain function as is.
+    call = getattr(target, "call", None)
+    return call if callable(call) else target
+
+
+def run_hooks(hooks: Sequence[Callable[[], object]]) -> int:
+    """One tick: every hook once. A failing hook is logged and the others still run.
+    Returns how many hooks failed."""
+    from django.db import close_old_connections
+
+    failed = 0
+    for hook in hooks:
+        # A long-lived process must not keep a connection the database has dropped.
+        close_old_connections()
+        try:
+            hook()
+        except Exception:  # a dead scheduler would stop `serve`: log it and tick on
+            failed += 1
+            logger.exception("periodic hook %s failed", getattr(hook, "__qualname__", hook))
+    return failed
+
+
+def run_loop(
+    hooks: Sequence[Callable[[], object]], interval: float, stop: threading.Event, *, ticks: int | None = None
+) -> int:
+    """Tick now, then every `interval` seconds until `stop` is set (or `ticks` ticks ran)."""
+    done = 0
+    while not stop.is_set() and (ticks is None or done < ticks):
+        run_hooks(hooks)
+        done += 1
+        stop.wait(interval)
+    return done
+
+
+def main() -> int:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings.dev")
+    django.setup()
+    from django.conf import settings
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    # At least a second: a zero or negative setting must not spin the database.
+    interval = max(1.0, float(getattr(settings, "BROADSHEET_SCHEDULER_INTERVAL", DEFAULT_INTERVAL_SECONDS)))
+    hooks = [_resolve(path) for path in PERIODIC_HOOKS]
+    logger.info("scheduler: %d periodic hooks every %.0fs", len(hooks), interval)
+    run_loop(hooks, interval, stop)
+    logger.info("scheduler: stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
