@@ -7,6 +7,7 @@ import os
 import sys
 from typing import NoReturn
 
+from broadsheet.cli import discovery
 from broadsheet.cli.errors import CliError
 
 DEFAULT_SETTINGS = "broadsheet.settings.dev"
@@ -72,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="search index maintenance")
     search_commands = search.add_subparsers(dest="search_command", metavar="ACTION", required=True)
     search_commands.add_parser("reindex", help="rebuild the search index from the database")
+    search_commands.add_parser(
+        "follow", help="keep this node's search index in step with the change log (runs until stopped)"
+    )
 
     demo = commands.add_parser("demo", help="load the fictional demo newsroom, or a synthetic corpus")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if any article exists")
@@ -80,7 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed for --articles (default 1)")
 
+    discovery.add_parsers(commands)
+
+    from broadsheet.cli import wpimport as wpimport_cli  # no Django import at module level
+
+    wpimport_cli.add_parsers(commands)
+    from broadsheet.cli import ops as ops_cli  # no Django import at module level
+
+    ops_cli.add_parsers(commands)
     commands.add_parser("manage", help="run a Django management command (broadsheet manage help)")
+    from broadsheet.cli import ingest as ingest_cli  # no Django import at module level
+
+    ingest_cli.add_parsers(commands)
     return parser
 
 
@@ -98,13 +113,31 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         return commands.demo(if_empty=args.if_empty, articles=args.articles, seed=args.seed)
     if args.command == "search":
+        if args.search_command == "follow":
+            from broadsheet.cli import ops as ops_cli
+
+            return ops_cli.search_follow()
         return commands.search_reindex()
+    if args.command in {"backup", "migrate-db"}:
+        from broadsheet.cli import ops as ops_cli
+
+        return ops_cli.dispatch(args)
     if args.command == "serve":
         port = args.port if args.port is not None else _default_port()
         threads = args.threads or min(8, 2 * (os.cpu_count() or 1) + 1)
         return processes.serve(args.host, port, args.workers, threads, task_worker=not args.no_worker)
     if args.command == "worker":
         return processes.run_workers(args.count)
+    if args.command in ("classifier", "discovery"):
+        return discovery.dispatch(args)
+    if args.command in {"sources", "ingest"}:
+        from broadsheet.cli import ingest as ingest_cli
+
+        return ingest_cli.dispatch(args)
+    if args.command == "import-wxr":
+        from broadsheet.cli import wpimport as wpimport_cli
+
+        return wpimport_cli.dispatch(args)
     raise CliError(f"unknown command {args.command!r}")
 
 

@@ -98,7 +98,9 @@ def search_reindex() -> int:
 def _rebuild_search(*, required: bool) -> None:
     """Rebuild the search index; `required` only decides whether a failure is fatal."""
     from broadsheet.search.errors import SearchError
-    from broadsheet.search.index import rebuild
+
+    # Through the replica, so this node's follower goes on from the rebuilt index.
+    from broadsheet.search.replica import rebuild_replica as rebuild
 
     started = time.perf_counter()
     try:

@@ -75,8 +75,23 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    """The django_tasks_db worker, run as `python -m django db_worker` with our settings."""
+    """The task worker for the configured queue, run as `python -m django …` with our settings:
+    django_tasks_db's, or RQ's with the job class django-tasks needs (BROADSHEET_TASKS=rq)."""
+    from django.conf import settings
+
+    if getattr(settings, "BROADSHEET_TASKS", "db") == "rq":
+        return [sys.executable, "-m", "django", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
     return [sys.executable, "-m", "django", "db_worker"]
+
+
+def follower_command() -> list[str]:
+    """The search follower: keeps this node's search replica in step with the change log."""
+    return [sys.executable, "-m", "django", "search_follow"]
+
+
+def scheduler_command() -> list[str]:
+    """The periodic scheduler (broadsheet/cli/scheduler.py says why it is a process of its own)."""
+    return [sys.executable, "-m", "broadsheet.cli.scheduler"]
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -178,9 +193,16 @@ class Supervisor:
 def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool) -> int:
     ensure_port_free(host, port)
     ensure_static_collected()
+    from django.conf import settings
+
     children = [Child("web server", web_command(host, port, workers, threads))]
+    if settings.BROADSHEET_SEARCH_REPLICA:
+        # Every web node keeps its own search replica; on one machine it is the index's writer.
+        children.append(Child("search follower", follower_command()))
     if task_worker:
         children.append(Child("task worker", worker_command()))
+        # The scheduler goes wherever task workers run: a web-only node (--no-worker) has none.
+        children.append(Child("scheduler", scheduler_command()))
     shown_host = f"[{host}]" if ":" in host else host
     tasks = "1 task worker" if task_worker else "no task worker"
     print(f"Serving http://{shown_host}:{port}/ ({workers} web workers, {tasks})", flush=True)
@@ -189,4 +211,7 @@ def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool
 
 def run_workers(count: int) -> int:
     print(f"Running {count} task worker{'s' if count != 1 else ''}", flush=True)
-    return Supervisor([Child(f"task worker {n}", worker_command()) for n in range(1, count + 1)]).run()
+    children = [Child(f"task worker {n}", worker_command()) for n in range(1, count + 1)]
+    # One scheduler per machine running workers; more than one anywhere is harmless.
+    children.append(Child("scheduler", scheduler_command()))
+    return Supervisor(children).run()

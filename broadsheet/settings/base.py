@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from broadsheet.core.env import env_bool, env_int, env_list, env_path, env_str
 
@@ -32,11 +33,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: its templates and static files serve the API docs page without a CDN.
+    "ninja",
     "broadsheet.core",
     "broadsheet.newsroom",
     "broadsheet.search",
     "broadsheet.ingest",
+    "broadsheet.wpimport",
+    "broadsheet.discovery",
     "broadsheet.site",
+    "broadsheet.api",
     "broadsheet.demo",
 ]
 
@@ -44,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.site.middleware.SecurityHeadersMiddleware",
+    "broadsheet.site.legacy.LegacyRedirectMiddleware",
     "broadsheet.site.pagecache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,7 +82,12 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict:
-    config: dict = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
+    # Persistent connections, checked before reuse: a web node keeps one per request thread.
+    # Behind PgBouncer in transaction mode set DATABASE_CONN_MAX_AGE=0 (docs/deploy.md).
+    conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 600)
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
+    if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False):
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE avoids the
         # "database is locked" upgrade deadlock when two processes write.
@@ -102,23 +114,43 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a dead Redis reads as a miss (core/resilient_cache.py).
+            "BACKEND": "broadsheet.core.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 3600,
+            # Short timeouts: with Redis down, pages are rendered uncached instead of every
+            # request hanging on a dead connection.
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+            },
         }
     }
 else:
-    # Shared by every server and worker process on this machine.
+    # Shared by every server and worker process on this machine: one SQLite file in WAL mode
+    # with a small per-process copy in front (core/cache.py says why not FileBasedCache).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
+            "BACKEND": "broadsheet.core.cache.SQLiteCache",
+            "LOCATION": str(DATA_DIR / "cache" / "cache.sqlite3"),
             "TIMEOUT": 3600,
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task queue: the database (claims with SKIP LOCKED on PostgreSQL), or RQ on Redis with
+# BROADSHEET_TASKS=rq. `broadsheet worker` runs the matching worker.
+BROADSHEET_TASKS = env_str("BROADSHEET_TASKS", "db").lower()
+if BROADSHEET_TASKS == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("BROADSHEET_TASKS=rq needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env_str("RQ_REDIS_URL") or REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif BROADSHEET_TASKS == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"BROADSHEET_TASKS must be db or rq (got {BROADSHEET_TASKS!r}).")
 
 # The admin login is throttled per user name and per address (broadsheet/site/login_throttle.py).
 AUTHENTICATION_BACKENDS = ["broadsheet.site.login_throttle.ThrottledModelBackend"]
@@ -139,10 +171,27 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible storage shared by every node (django-storages); keys come from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself.
+BROADSHEET_S3_BUCKET = env_str("BROADSHEET_S3_BUCKET")
+if BROADSHEET_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BROADSHEET_S3_BUCKET,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("BROADSHEET_S3_PREFIX", "media"),
+            "default_acl": None,
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = False
 
 # Email: sent only when EMAIL_HOST is given; otherwise messages are kept in the admin.
@@ -171,10 +220,19 @@ CSRF_COOKIE_HTTPONLY = True
 BROADSHEET_PAGE_CACHE = env_bool("BROADSHEET_PAGE_CACHE", True)
 BROADSHEET_PAGE_CACHE_TTL = env_int("BROADSHEET_PAGE_CACHE_TTL", 300)
 BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
+# Does this node keep a search replica that follows the change log? Off on machines that only
+# run task workers (see docs/deploy.md); days of change log kept for replicas to catch up.
+BROADSHEET_SEARCH_REPLICA = env_bool("BROADSHEET_SEARCH_REPLICA", True)
+BROADSHEET_SEARCH_LOG_DAYS = env_int("BROADSHEET_SEARCH_LOG_DAYS", 7)
 BROADSHEET_SITE_URL = env_str("BROADSHEET_SITE_URL", f"http://127.0.0.1:{PORT}")
 BROADSHEET_ALLOW_PRIVATE_NETWORKS = env_bool("BROADSHEET_ALLOW_PRIVATE_NETWORKS", False)
-# Dotted path of a callable(text) -> (section name, confidence) filing entries of "auto" sources.
-BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or None
+# Seconds between the scheduler's ticks (enqueueing due feed sources); see cli/scheduler.py.
+BROADSHEET_SCHEDULER_INTERVAL = env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
+# Dotted path of a callable(headline, text, sections) -> section slug or None, filing entries of
+# "auto" sources. The default answers None (held for review) until `broadsheet classifier train`
+# has written a model, and when its confidence is under BROADSHEET_CLASSIFIER_CONFIDENCE percent.
+BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or "broadsheet.discovery.classifier.classify"
+BROADSHEET_CLASSIFIER_CONFIDENCE = env_int("BROADSHEET_CLASSIFIER_CONFIDENCE", 50)
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)
 # How many reverse proxies sit in front of the web nodes; their X-Forwarded-For entries are
@@ -191,5 +249,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # trafilatura warns about every odd link on a page; its errors still show.
         "trafilatura": {"level": "ERROR"},
+        # httpx logs every request at INFO; ingest logs what matters (failures, stored stories).
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -7,8 +7,10 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
+        from broadsheet.discovery.signals import story_changed
         from broadsheet.newsroom.signals import published
         from broadsheet.site import login_throttle, receivers
 
         published.connect(receivers.purge_pages, dispatch_uid="site.purge_pages")
+        story_changed.connect(receivers.purge_story_pages, dispatch_uid="site.purge_story_pages")
         login_throttle.connect_signals()

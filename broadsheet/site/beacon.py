@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from broadsheet.core import clock
+from broadsheet.discovery import trending
 from broadsheet.newsroom.models import Article, ArticleViews
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ def view_beacon(request: HttpRequest) -> HttpResponseBase:
         return HttpResponse(status=204)
     try:
         count_view(article_id)
+        # The hourly roll-up behind Trending: the beacon's second (and last) upsert.
+        trending.count_view(article_id)
     except IntegrityError:
         # The article was deleted between the check and the write: nothing to count.
         logger.info("view not counted: article %s is gone", article_id)

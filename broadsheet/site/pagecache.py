@@ -14,6 +14,10 @@ the generation and the next scheduled publish time.
 
 Scheduled articles need no cron: the time of the next scheduled publish is cached; the first
 request after it passes purges the listing pages of the articles that have just come due.
+
+A cache that cannot be reached (Redis down or timing out) is not an outage: the Redis backend
+in settings (core/resilient_cache.py) answers every call as a miss while it is down, and this
+middleware then renders the page as if the cache were off (X-Cache: BYPASS).
 """
 
 from __future__ import annotations
@@ -263,6 +267,11 @@ def _store(key: str, gen_key: str, generation: str | None, response: HttpRespons
     cache.set(key, entry, timeout=_ttl_for(path))
 
 
+def _cache_unreachable() -> bool:
+    """Is the cache backend answering without its server (ResilientRedisCache)?"""
+    return bool(getattr(cache, "unreachable", False))
+
+
 def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
     # Set last: a 304 built from a response keeps only the validator headers.
     response.headers["X-Cache"] = outcome
@@ -283,14 +292,13 @@ class PageCacheMiddleware:
         except DisallowedHost:
             # Let the view path raise it properly (a 400).
             return self._bypass(request)
-        cacheable = bool(settings.BROADSHEET_PAGE_CACHE)
-        if not cacheable:
-            response = self.get_response(request)
-            self._mark_public(request, response)
-            return _labelled(_conditional(request, response), "BYPASS")
+        if not settings.BROADSHEET_PAGE_CACHE:
+            return self._uncached(request)
 
         gen_key = generation_key(request.path)
         found = cache.get_many([key, gen_key, NEXT_DUE_KEY])
+        if _cache_unreachable():
+            return self._uncached(request)
         generation = found.get(gen_key)
         if _is_due(found.get(NEXT_DUE_KEY)):
             release_due_articles(found.get(NEXT_DUE_KEY))
@@ -306,6 +314,11 @@ class PageCacheMiddleware:
             _add_validators(response)
             _store(key, gen_key, generation, response, request.path)
         return _labelled(_conditional(request, response), "MISS")
+
+    def _uncached(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        self._mark_public(request, response)
+        return _labelled(_conditional(request, response), "BYPASS")
 
     def _bypass(self, request: HttpRequest) -> HttpResponseBase:
         return _labelled(_conditional(request, self.get_response(request)), "BYPASS")

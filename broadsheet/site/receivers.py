@@ -14,3 +14,8 @@ def purge_pages(sender: Any, article_id: int, action: str, paths: list[str], **k
     pagecache.purge(paths)
     pagecache.refresh_next_due()
     request_widget_refresh()
+
+
+def purge_story_pages(sender: Any, story_id: int, paths: list[str], **kwargs: Any) -> None:
+    """A story gained or lost a version: its page and its versions' "Also covered by" change."""
+    pagecache.purge(paths)

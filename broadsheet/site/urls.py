@@ -22,6 +22,7 @@ urlpatterns = [
     path("author/<slug:slug>/", views.author, name="author"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("<yyyy:year>/<mm:month>/", views.archive, name="archive"),
+    path("story/<int:story_id>-<slug:slug>/", views.story, name="story"),
     # A section, or else a static page (/about/, /privacy-policy/): one namespace of slugs.
     path("<slug:section>/", views.section, name="section"),
     path("<slug:section>/feed/", feeds.SectionFeed(), name="section_feed"),

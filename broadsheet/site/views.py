@@ -25,8 +25,11 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from broadsheet.core.types import Link
+from broadsheet.discovery import stories
+from broadsheet.discovery.models import Story
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Author, Page, Section, Tag
 from broadsheet.site import inbox
+from broadsheet.site.attribution import also_carried_by
 from broadsheet.site.pagination import paginate
 from broadsheet.site.related import latest_by_section, related_articles
 from broadsheet.site.share import share_links
@@ -107,7 +110,10 @@ def _static_page(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     # Tags are prefetched once: the page and its SEO metadata both list them.
     found = (
-        Article.objects.select_related("section", "author").prefetch_related("tags").filter(slug=slug).first()
+        Article.objects.select_related("section", "author", "story_membership__story")
+        .prefetch_related("tags")
+        .filter(slug=slug)
+        .first()
     )
     if found is None:
         # An old slug answers with a 301 to wherever the story lives now.
@@ -125,6 +131,8 @@ def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
         "article": found,
         "tags": list(found.tags.all()),
         "related": related_articles(found),
+        "also_carried": also_carried_by(found),
+        "coverage": stories.coverage(found),
         "shares": share_links(url, found.headline, request.build_absolute_uri(image) if image else ""),
         "preview": not found.is_public,
         "nav_slug": found.section.slug,
@@ -179,6 +187,28 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
         request,
         "site/archive.html",
         {"month": start.date(), "window": window, "crumbs": [Link(f"{start:%B %Y}", "")]},
+    )
+
+
+@require_safe
+def story(request: HttpRequest, story_id: int, slug: str) -> HttpResponse:
+    """Full coverage: every public version of one story as a timeline, the earliest marked."""
+    found = get_object_or_404(Story, pk=story_id)
+    if slug != found.slug:
+        return HttpResponsePermanentRedirect(found.get_absolute_url())
+    versions = stories.timeline(found)
+    if not versions:
+        raise Http404("No such story.")
+    sources = {v.source or "" for v in versions}
+    return render(
+        request,
+        "site/story.html",
+        {
+            "story": found,
+            "versions": versions,
+            "source_count": len(sources),
+            "crumbs": [Link("Full coverage", "")],
+        },
     )
 
 

@@ -54,3 +54,16 @@ def phone(browser):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each browser test starts clean: its own search index, and an empty page cache.
+
+    The page cache is process-wide locmem in tests, and the live server runs in this
+    process, so a page cached by an earlier test would otherwise answer for this one.
+    """
+    from django.core.cache import cache
+
+    settings.BROADSHEET_SEARCH_DIR = tmp_path / "search"
+    cache.clear()

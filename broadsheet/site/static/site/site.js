@@ -129,6 +129,13 @@
       input.focus();
     });
     overlayClose.addEventListener("click", function () { overlay.close(); });
+    // A search field eats the first Esc to clear its text; Esc must close the overlay at once.
+    overlay.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        overlay.close();
+      }
+    });
     overlay.addEventListener("close", function () { searchToggle.focus(); });
   }
 
