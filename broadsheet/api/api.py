@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from broadsheet.api import articles, search_views, sources, taxonomy
+from broadsheet.api import articles, search_views, sources, stories, taxonomy
 from broadsheet.api.errors import install_handlers
 from broadsheet.api.parser import ObjectParser
 
@@ -38,6 +38,7 @@ def build_api() -> NinjaAPI:
     install_handlers(api)
     api.add_router("", articles.router)
     api.add_router("", taxonomy.router)
+    api.add_router("", stories.router)
     api.add_router("", search_views.router)
     api.add_router("", sources.router)
     return api

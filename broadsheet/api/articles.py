@@ -59,6 +59,9 @@ def list_articles(
     source: Text | None = Query(
         None, max_length=200, description="A source's id (digits), or the publisher's name as credited."
     ),
+    story: int | None = Query(
+        None, ge=1, le=MAX_ID, description="A story's id (see /stories): its public versions."
+    ),
     published_after: Timestamp | None = Query(None, description="ISO 8601; inclusive."),
     published_before: Timestamp | None = Query(None, description="ISO 8601; exclusive."),
     cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
@@ -78,6 +81,8 @@ def list_articles(
             articles = articles.filter(pk__in=entries.values("article_id"))
         else:
             articles = articles.filter(source_name=source)
+    if story is not None:
+        articles = articles.filter(story_membership__story_id=story)
     if published_after:
         articles = articles.filter(published_at__gte=published_after)
     if published_before:

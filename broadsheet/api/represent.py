@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from broadsheet.discovery.models import Story
+from broadsheet.discovery.stories import Version
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
 
@@ -82,3 +86,43 @@ def article_summary(request: HttpRequest, article: Article) -> dict[str, Any]:
 
 def article_full(request: HttpRequest, article: Article) -> dict[str, Any]:
     return {**article_summary(request, article), "body_html": article.body, "status": article.state}
+
+
+def story(
+    request: HttpRequest,
+    story: Story,
+    *,
+    article_count: int,
+    source_count: int,
+    first_published_at: dt.datetime,
+    last_published_at: dt.datetime,
+) -> dict[str, Any]:
+    """A story with figures over its public versions only (the stored ones count scheduled
+    versions too, which must not show before they are due)."""
+    articles = reverse("api-v1:articles") + "?" + urlencode({"story": story.pk})
+    return {
+        "id": story.pk,
+        "headline": story.headline,
+        "slug": story.slug,
+        "url": absolute(request, story.get_absolute_url()),
+        "api_url": absolute(request, reverse("api-v1:story", kwargs={"story_id": story.pk})),
+        "articles_url": absolute(request, articles),
+        "article_count": article_count,
+        "source_count": source_count,
+        "first_published_at": first_published_at,
+        "last_published_at": last_published_at,
+    }
+
+
+def story_version(request: HttpRequest, version: Version) -> dict[str, Any]:
+    article = version.article
+    return {
+        "article_id": article.pk,
+        "headline": article.headline,
+        "source_name": version.source,
+        "published_at": article.published_at,
+        "url": absolute(request, article.get_absolute_url()),
+        "api_url": article_api_url(request, article.pk),
+        "excerpt": version.excerpt,
+        "earliest": version.earliest,
+    }

@@ -117,6 +117,39 @@ class AuthorPage(Schema):
     next: str | None
 
 
+class StoryOut(Schema):
+    id: int
+    headline: str = Field(description="The earliest version's headline.")
+    slug: str
+    url: str = Field(description="The story's full-coverage page on this site.")
+    api_url: str
+    articles_url: str = Field(description="Its public versions through GET /articles?story=.")
+    article_count: int = Field(description="Public versions.")
+    source_count: int = Field(description="Publishers of the public versions (the site counts as one).")
+    first_published_at: dt.datetime
+    last_published_at: dt.datetime
+
+
+class StoryPage(Schema):
+    items: list[StoryOut]
+    next: str | None = Field(description="URL of the next page; null on the last one.")
+
+
+class StoryVersion(Schema):
+    article_id: int
+    headline: str
+    source_name: str = Field(description="The publisher's name; empty for the site's own journalism.")
+    published_at: dt.datetime
+    url: str = Field(description="The article's page on this site.")
+    api_url: str
+    excerpt: str = Field(description="Plain text from the dek, or else the body.")
+    earliest: bool = Field(description="True for the first report of the story.")
+
+
+class StoryDetail(StoryOut):
+    versions: list[StoryVersion] = Field(description="Every public version, earliest first.")
+
+
 class SearchHit(Schema):
     article_id: int
     headline_html: str = Field(description="Escaped, with <mark> around matched words.")

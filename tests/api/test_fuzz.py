@@ -19,6 +19,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
 
+from broadsheet.discovery import stories
+
 MAX_EXAMPLES = 30
 
 
@@ -38,6 +40,9 @@ schema = schemathesis.openapi.from_wsgi(
 @pytest.fixture
 def fuzz_ready(newsroom, fake_fetcher, settings) -> Iterator[None]:
     settings.BROADSHEET_API_WRITE_RATE = 1_000_000
+    # File the articles into stories, as the publish task would, so /stories has items.
+    for article in [*newsroom["public"], newsroom["scheduled"]]:
+        stories.assign(article.pk)
     # Requests go straight to the WSGI handler, not through Django's test Client, so do what
     # the Client does: keep the test's database connection (and its transaction) open.
     request_started.disconnect(close_old_connections)
@@ -61,3 +66,14 @@ def test_api_matches_its_schema(case, token, fuzz_ready):
     # identity: the WSGI test transport hands checks the body as sent, and GZipMiddleware
     # would compress it (real HTTP clients decode gzip themselves).
     case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"})
+
+
+def test_story_timeline_matches_its_schema(token, fuzz_ready):
+    """A random id rarely names a story: check a real one's timeline and its articles too."""
+    story_id = stories.Story.objects.order_by("pk").values_list("pk", flat=True).first()
+    assert story_id is not None
+    headers = {"Accept-Encoding": "identity"}
+    timeline = schema["/api/v1/stories/{story_id}"]["GET"].Case(path_parameters={"story_id": story_id})
+    assert timeline.call_and_validate(headers=headers).status_code == 200
+    articles = schema["/api/v1/articles"]["GET"].Case(query={"story": story_id})
+    assert articles.call_and_validate(headers=headers).json()["items"]

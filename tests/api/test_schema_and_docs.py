@@ -17,6 +17,8 @@ OPERATIONS = {
     ("get", "/api/v1/sections"),
     ("get", "/api/v1/tags"),
     ("get", "/api/v1/authors"),
+    ("get", "/api/v1/stories"),
+    ("get", "/api/v1/stories/{story_id}"),
     ("get", "/api/v1/search"),
     ("post", "/api/v1/sources"),
 }
