@@ -30,6 +30,8 @@ PERIODIC_HOOKS: tuple[str, ...] = (
     "broadsheet.ingest.tasks.schedule_due_sources",
     # Popular and trending: enqueues a refresh at most every few minutes.
     "broadsheet.discovery.tasks.schedule_refresh",
+    # Database-queue tasks whose worker died mid-run: re-queued after 30 minutes (cli/reaper.py).
+    "broadsheet.cli.reaper.reap_periodically",
 )
 
 

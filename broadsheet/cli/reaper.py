@@ -1,0 +1,93 @@
+"""The reaper: re-queue database-queue tasks whose worker died mid-run (a scheduler hook).
+
+django_tasks_db marks a task RUNNING when a worker claims it and keeps no heartbeat, so a worker
+killed mid-task (SIGKILL, out of memory, a lost machine) leaves its row RUNNING forever and the
+task is never run again. Every task of ours is idempotent (docs/deploy.md), so a task RUNNING
+for longer than any task takes (`STUCK_AFTER`, twice the ingest lease and RQ's job timeout) is
+taken to be lost: its row is marked FAILED with `WorkerLost` (kept as the record of the attempt)
+and the same task, arguments, queue and priority are enqueued afresh as a new row.
+
+Safe in several schedulers at once: each row is taken with a conditional UPDATE (RUNNING ->
+FAILED) and only the scheduler whose UPDATE matched enqueues the retry, in the same transaction.
+A worker that was only slow and finishes after all marks its own row SUCCESSFUL again; the retry
+then does the work twice, which idempotent tasks allow. RQ (BROADSHEET_TASKS=rq) has its own
+reaping (worker heartbeats and job timeouts), and leaves this table empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+logger = logging.getLogger(__name__)
+
+# Longer than any task runs: RQ's DEFAULT_TIMEOUT and ingest's CLAIM_LEASE are 15 minutes.
+STUCK_AFTER = dt.timedelta(minutes=30)
+# The scheduler ticks every few seconds; the reaper needs to look only this often.
+REAP_EVERY_SECONDS = 300
+REAP_CLAIM_KEY = "bs:tasks:reaper-claimed"
+BATCH = 500
+
+
+class WorkerLost(Exception):
+    """Recorded on a reaped row: its worker stopped (or stalled) without finishing the task."""
+
+
+def reap_stuck_tasks(older_than: dt.timedelta = STUCK_AFTER, *, now: dt.datetime | None = None) -> int:
+    """Mark database tasks RUNNING since before `now - older_than` FAILED and enqueue each
+    again (a task that no longer imports is only marked). Returns how many were re-queued."""
+    from django.db import transaction
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - older_than
+    stuck = list(
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).order_by(
+            "started_at"
+        )[:BATCH]
+    )
+    requeued = 0
+    for row in stuck:
+        lost = WorkerLost(
+            f"RUNNING since {row.started_at:%Y-%m-%d %H:%M:%S%z} on {', '.join(row.worker_ids) or 'no worker'}"
+            f"; re-queued by the reaper after {older_than}"
+        )
+        with transaction.atomic():
+            won = DBTaskResult.objects.filter(
+                pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
+            ).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                traceback=f"{WorkerLost.__qualname__}: {lost}\n",
+                return_value=None,
+            )
+            if not won:
+                continue  # finished meanwhile, or another scheduler took it
+            try:
+                with transaction.atomic():  # a failed enqueue leaves the row FAILED, not stuck
+                    retry = row.task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            except Exception:  # an import error, a backend gone from TASKS: leave it failed
+                logger.exception("reaper: task %s (%s) marked failed, not re-queued", row.pk, row.task_path)
+                continue
+        requeued += 1
+        logger.warning(
+            "reaper: task %s (%s) was RUNNING since %s; re-queued as %s",
+            row.pk,
+            row.task_path,
+            row.started_at,
+            retry.id,
+        )
+    return requeued
+
+
+def reap_periodically() -> int:
+    """The scheduler hook: reap at most once every REAP_EVERY_SECONDS, however many
+    schedulers tick (`cache.add` is atomic, as for discovery's refresh)."""
+    from django.core.cache import cache
+
+    if not cache.add(REAP_CLAIM_KEY, 1, timeout=REAP_EVERY_SECONDS):
+        return 0
+    return reap_stuck_tasks()
