@@ -56,6 +56,7 @@ def init() -> int:
     else:
         print(f"Admin account: created '{username}' with password {password}")
         print("  (shown only this once: note it now, or change it with `broadsheet manage changepassword`)")
+    _analyze()
     return 0
 
 
@@ -85,9 +86,23 @@ def demo(*, if_empty: bool, articles: int | None, seed: int) -> int:
     corpus = generate_corpus(articles, seed=seed, progress=progress)
     rate = corpus.created / corpus.seconds * 60 if corpus.seconds else 0.0
     print(f"Created {corpus.created:,} articles in {corpus.seconds:.1f}s ({rate:,.0f} articles/minute)")
+    _analyze()
     # The corpus was bulk-inserted without the publish signal, so search learns of it here.
     _rebuild_search(required=False)
     return 0
+
+
+def _analyze() -> None:
+    """Refresh the query planner's statistics after a bulk load. Without them SQLite turned
+    search's ten primary-key lookups into a scan of a million rows (bench/RESULTS.md)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
+    print(f"Database statistics refreshed in {time.perf_counter() - started:.1f}s")
 
 
 def search_reindex() -> int:
