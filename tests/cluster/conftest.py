@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -30,13 +31,13 @@ def _server_url(database: str) -> str:
     return f"{base}/{database}"
 
 
-@pytest.fixture
-def cluster_database() -> Iterator[ClusterDatabase]:
-    name = f"broadsheet_scale_cluster_{os.getpid()}"
+@contextmanager
+def own_databases(name: str, redis_db: int) -> Iterator[ClusterDatabase]:
+    """A fresh PostgreSQL database `name` and an emptied Redis database, both gone afterwards."""
     with psycopg.connect(PG_SERVER, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5)
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=redis_db, socket_timeout=5)
     client.flushdb()
     try:
         yield ClusterDatabase(name=name, url=_server_url(name))
@@ -45,3 +46,9 @@ def cluster_database() -> Iterator[ClusterDatabase]:
         client.close()
         with psycopg.connect(PG_SERVER, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def cluster_database() -> Iterator[ClusterDatabase]:
+    with own_databases(f"broadsheet_scale_cluster_{os.getpid()}", REDIS_DB) as database:
+        yield database

@@ -18,15 +18,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
-from psycopg import sql
 from rq import Queue
 from rq.job import Job
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
-from tests.cluster.conftest import PG_SERVER, REDIS_DB, REDIS_HOST, REDIS_PORT, ClusterDatabase, _server_url
+from tests.cluster.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT, ClusterDatabase, own_databases
 from tests.cluster.test_cluster import _PUBLISH, Cluster, _descendants, _wait
 
 pytestmark = pytest.mark.cluster
@@ -47,19 +45,8 @@ print("hits", [hit.article_id for hit in found.hits])
 @pytest.fixture
 def rq_database() -> Iterator[ClusterDatabase]:
     assert REDIS_RQ_DB != REDIS_DB
-    name = f"broadsheet_rq_{os.getpid()}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_RQ_DB, socket_timeout=5)
-    client.flushdb()
-    try:
-        yield ClusterDatabase(name=name, url=_server_url(name))
-    finally:
-        client.flushdb()
-        client.close()
-        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with own_databases(f"broadsheet_rq_{os.getpid()}", REDIS_RQ_DB) as database:
+        yield database
 
 
 @pytest.fixture
