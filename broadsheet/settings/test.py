@@ -33,3 +33,9 @@ CACHES = {
 # path (database backend) is tested on its own.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file in WAL mode, as in production, rather than Django's shared-cache in-memory
+    # database: that one fails a concurrent writer at once ("table is locked") where a real
+    # site's busy_timeout makes it wait, so thread tests would measure the test harness.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -87,10 +87,6 @@ def test_a_task_that_no_longer_imports_is_only_marked_failed() -> None:
 
 
 def test_two_reapers_at_once_requeue_each_task_once() -> None:
-    if connection.vendor == "sqlite":
-        # The in-memory test database's shared cache locks whole tables instead of waiting;
-        # several schedulers at once means several machines, so PostgreSQL.
-        pytest.skip("concurrent writers: run on PostgreSQL")
     stuck = [_running(MISSING_SOURCE + n, dt.timedelta(hours=1)) for n in range(5)]
     barrier = threading.Barrier(2)
     counts: list[int] = []

@@ -1,9 +1,9 @@
 """Two ingest runs at once, in real threads with their own connections: no duplicates.
 
 transaction=True so each thread commits for real and the database constraints decide.
-SQLite's in-memory test database (shared cache) reports "table is locked" at once instead of
-waiting as a file database in WAL mode does; there a contended entry fails, is recorded, and
-the next run picks it up. What must hold on both backends: never a duplicate, nothing lost.
+SQLite serialises writers (the test database is a WAL file with a busy timeout, as on a real
+site); should a contended write still fail with a lock error, the entry is recorded and the
+next run picks it up. What must hold on both backends: never a duplicate, nothing lost.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def contention_only(errors: list[BaseException]) -> bool:
-    """No errors on PostgreSQL; on in-memory SQLite only its immediate lock errors."""
+    """No errors on PostgreSQL; on SQLite at most lock errors from contended writes."""
     if connection.vendor != "sqlite":
         return errors == []
     return all(isinstance(e, OperationalError) and "locked" in str(e) for e in errors)
@@ -117,12 +117,15 @@ def test_two_schedulers_claim_each_source_once(publisher):
     for n in range(5):
         Source.objects.create(feed_url=publisher.url(f"/f/rss20.xml?n={n}"))
     claims: list[list[int]] = []
+    errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
     def claim() -> None:
         try:
             barrier.wait(timeout=10)
             claims.append(claim_due_sources())
+        except BaseException as exc:  # noqa: BLE001 - judged by contention_only below
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -131,5 +134,8 @@ def test_two_schedulers_claim_each_source_once(publisher):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    together = claims[0] + claims[1]
+    assert contention_only(errors), errors
+    # A claim that lost to a lock is the scheduler's next tick's; normally this finds nothing.
+    claims.append(claim_due_sources())
+    together = [source_id for claimed in claims for source_id in claimed]
     assert sorted(together) == sorted(set(together)) and len(together) == 5
