@@ -26,10 +26,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from broadsheet.core.types import Link
 from broadsheet.discovery import stories
-from broadsheet.discovery.models import Story
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Author, Page, Section, Tag
 from broadsheet.site import inbox
 from broadsheet.site.attribution import also_carried_by
+from broadsheet.site.context_processors import menu_sections
 from broadsheet.site.pagination import paginate
 from broadsheet.site.related import latest_by_section, related_articles
 from broadsheet.site.share import share_links
@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # The river's first page already holds the newest stories: no query of its own.
         recent = window.items[:LEAD_CANDIDATES]
         lead = next((a for a in recent if _has_image(a)), recent[0] if recent else None)
-        menu = list(Section.objects.filter(in_menu=True)[:HOME_SECTIONS])
+        menu = menu_sections(request)[:HOME_SECTIONS]
         latest = latest_by_section(menu, per_section=HOME_PER_SECTION)
         sections = [(s, latest[s.pk]) for s in menu if latest[s.pk]]
     return render(
@@ -193,8 +193,10 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_safe
 def story(request: HttpRequest, story_id: int, slug: str) -> HttpResponse:
     """Full coverage: every public version of one story as a timeline, the earliest marked."""
-    found = get_object_or_404(Story, pk=story_id)
-    if slug != found.slug:
+    found = stories.find(story_id)  # a merged story's old id finds the story that absorbed it
+    if found is None:
+        raise Http404("No such story.")
+    if found.pk != story_id or slug != found.slug:
         return HttpResponsePermanentRedirect(found.get_absolute_url())
     versions = stories.timeline(found)
     if not versions:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.core import clock
+from broadsheet.discovery import trending
 from broadsheet.newsroom.models import Article, ArticleViews, Section
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,25 @@ def categories() -> list[dict[str, Any]]:
 
 def archives() -> dict[str, Any]:
     return dict(_cached(ARCHIVES_KEY, compute_archives, LISTS_TTL))
+
+
+def sidebar() -> dict[str, Any]:
+    """Every sidebar list in one cache round trip: popular, trending, categories, archives."""
+    sources: dict[str, tuple[str, Callable[[], Any], int]] = {
+        "popular": (POPULAR_KEY, compute_popular, POPULAR_TTL),
+        "trending": (trending.TRENDING_KEY, trending.compute_trending, trending.CACHE_TTL),
+        "categories": (CATEGORIES_KEY, compute_categories, LISTS_TTL),
+        "archives": (ARCHIVES_KEY, compute_archives, LISTS_TTL),
+    }
+    found = cache.get_many([key for key, _, _ in sources.values()])
+    data: dict[str, Any] = {}
+    for name, (key, compute, ttl) in sources.items():
+        value = found.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout=ttl)
+        data[name] = value
+    return data
 
 
 def refresh_all() -> None:

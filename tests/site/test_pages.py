@@ -223,21 +223,24 @@ def test_related_stories_prefer_shared_tags(client, chrome, make_article, story)
     assert older_tagged.get_absolute_url() in block
 
 
-def test_related_is_one_query(make_article, story, django_assert_num_queries):
+def test_related_is_two_queries(make_article, story, django_assert_num_queries):
     for _ in range(3):
         make_article(tags=["Council"])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert len(related_articles(story)) == 3
 
 
-def test_latest_by_section_is_one_bounded_query(make_article, section, django_assert_num_queries):
+def test_latest_by_section_is_two_bounded_queries(make_article, section, django_assert_num_queries):
     sports = Section.objects.create(name="Sports", slug="sports")
+    empty = Section.objects.create(name="Empty", slug="empty")
     for _ in range(6):
         make_article()
     make_article(section=sports)
-    with django_assert_num_queries(1):
-        grouped = latest_by_section([section, sports], per_section=4)
-    assert len(grouped[section.pk]) == 4 and len(grouped[sports.pk]) == 1
+    make_article(section=sports, publish=False)
+    make_article(section=sports, published_at=clock.now() + dt.timedelta(hours=1))
+    with django_assert_num_queries(2):
+        grouped = latest_by_section([section, sports, empty], per_section=4)
+    assert len(grouped[section.pk]) == 4 and len(grouped[sports.pk]) == 1 and grouped[empty.pk] == []
     newest = list(Article.objects.public_listing(section=section)[:4])
     assert grouped[section.pk] == newest
 
@@ -522,6 +525,9 @@ def _count(client, url: str) -> int:
 def test_query_counts_do_not_grow_with_the_archive(client, chrome, make_article):
     Section.objects.create(name="Sports", slug="sports")
     first = make_article(tags=["Ferries"], lead_image_url="https://images.example/1.jpg")
+    # A second story, so the article page has something related from the start (with none,
+    # the related list needs no second query).
+    make_article()
     urls = ["/", "/business/", first.get_absolute_url(), "/author/mara-quill/", "/tag/ferries/"]
     before = {url: _count(client, url) for url in urls}
     tag = Tag.objects.get(slug="ferries")
@@ -531,7 +537,7 @@ def test_query_counts_do_not_grow_with_the_archive(client, chrome, make_article)
     cache.clear()
     after = {url: _count(client, url) for url in urls}
     assert after == before, (before, after)
-    assert max(after.values()) <= 6
+    assert max(after.values()) <= 7
 
 
 def test_head_requests_are_answered(client, story):

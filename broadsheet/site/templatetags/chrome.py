@@ -1,0 +1,107 @@
+"""The page chrome and article cards, rendered once per process for each set of inputs.
+
+{% site_header %}, {% site_sidebar %}, {% site_footer %} and {% card a ... %} render the same
+templates as before ("site/includes/…"), through broadsheet.site.fragments: the key of each is
+every value its markup shows, so an edit anywhere (site settings, a menu section, a page, a
+widget's list, an article) changes the key and the next render shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.db.models.fields.files import FieldFile
+from django.template.context import Context
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from broadsheet.core import clock
+from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.site import fragments, widgets
+
+register = template.Library()
+
+_SITE_FIELDS = [field.attname for field in SiteSettings._meta.concrete_fields]
+
+
+def _render(context: Context, name: str, **values: Any) -> str:
+    """Render an include template in the page's context, as {% include … with … %} would."""
+    included = context.template.engine.get_template(name)  # type: ignore[union-attr]
+    with context.push(**values):
+        return str(included.render(context))
+
+
+def _site_key(context: Context) -> tuple[Any, ...]:
+    site = context.get("site")
+    if site is None:
+        return ()
+    values = (getattr(site, name) for name in _SITE_FIELDS)
+    return tuple(str(value) if isinstance(value, FieldFile) else value for value in values)
+
+
+def _today() -> dt.date:
+    return timezone.localdate(clock.now())
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context: Context) -> SafeString:
+    request = context.get("request")
+    nav_slug = context.get("nav_slug")
+    key = (
+        "header",
+        _site_key(context),
+        tuple((s.pk, s.name, s.slug) for s in context.get("menu_sections") or ()),
+        tuple((p.pk, p.title, p.slug) for p in context.get("contact_pages") or ()),
+        nav_slug,
+        bool(request is not None and request.path == "/"),
+        _today(),
+    )
+    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/header.html"))
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context: Context) -> SafeString:
+    key = (
+        "footer",
+        _site_key(context),
+        tuple((s.pk, s.name, s.slug) for s in context.get("menu_sections") or ()),
+        tuple((p.pk, p.title, p.slug) for p in context.get("footer_pages") or ()),
+        _today().year,
+    )
+    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/footer.html"))
+
+
+@register.simple_tag(takes_context=True)
+def site_sidebar(context: Context) -> SafeString:
+    data = widgets.sidebar()
+    key = ("sidebar", _site_key(context), fragments.digest(data))
+    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/sidebar.html", **data))
+
+
+@register.simple_tag(takes_context=True)
+def card(
+    context: Context,
+    a: Article,
+    variant: str = "",
+    level: str | int = "3",
+    show_dek: bool = False,
+    eager: bool = False,
+) -> SafeString:
+    """One article card; `a` must come with its section and author loaded (for_listing())."""
+    key = (
+        "card",
+        a.pk,
+        a.updated_at,
+        a.slug,
+        a.section.slug,
+        a.section.name,
+        a.display_byline,
+        variant,
+        str(level),
+        bool(show_dek),
+        bool(eager),
+    )
+    values = {"a": a, "variant": variant, "level": level, "show_dek": show_dek, "eager": eager}
+    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/card.html", **values))
