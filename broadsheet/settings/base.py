@@ -219,6 +219,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 BROADSHEET_PAGE_CACHE = env_bool("BROADSHEET_PAGE_CACHE", True)
 BROADSHEET_PAGE_CACHE_TTL = env_int("BROADSHEET_PAGE_CACHE_TTL", 300)
+# Answer page-cache hits in the WSGI callable, before Django's handler (site/fastpath.py).
+BROADSHEET_WSGI_FAST_PATH = env_bool("BROADSHEET_WSGI_FAST_PATH", True)
 BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
 # Does this node keep a search replica that follows the change log? Off on machines that only
 # run task workers (see docs/deploy.md); days of change log kept for replicas to catch up.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+HttpResponseT = TypeVar("HttpResponseT", bound=HttpResponseBase)
 
 # No 'unsafe-inline' and no 'unsafe-eval' anywhere: templates carry no inline style or script
 # (JSON-LD is data, never executed, so it needs no exception). Django 5.2's admin has no
@@ -35,11 +38,15 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        # setdefault: a view that needs a narrower policy sets its own and keeps it.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type in SAME_ORIGIN_TYPES:
-            response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        return response
+        return add_security_headers(self.get_response(request))
+
+
+def add_security_headers(response: HttpResponseT) -> HttpResponseT:
+    """The headers above, on any response (the middleware's, and the WSGI fast path's)."""
+    # setdefault: a view that needs a narrower policy sets its own and keeps it.
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type in SAME_ORIGIN_TYPES:
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    return response

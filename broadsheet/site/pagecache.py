@@ -278,6 +278,44 @@ def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
     return response
 
 
+def _is_current(entry: dict[str, Any] | None, generation: str | None) -> bool:
+    return entry is not None and generation is not None and entry["generation"] == generation
+
+
+def _hit(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    return _labelled(_revalidate(request, entry["etag"], _response_from(request, entry)), "HIT")
+
+
+def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """The current stored entry for `request` (with its key), as PageCacheMiddleware would
+    serve it, or None.
+
+    For the WSGI fast path (site/fastpath.py): anything this cannot answer from the cache
+    alone (a miss, a request that must bypass the cache, a scheduled article coming due, a
+    WordPress query URL the legacy middleware redirects, a cache that is down) is None, and
+    the full stack handles it.
+    """
+    if not settings.BROADSHEET_PAGE_CACHE or not _is_anonymous_read(request):
+        return None
+    if request.path == "/" and request.META.get("QUERY_STRING"):
+        return None
+    try:
+        key = page_key(request)
+    except DisallowedHost:
+        return None
+    gen_key = generation_key(request.path)
+    found = cache.get_many([key, gen_key, NEXT_DUE_KEY])
+    if _cache_unreachable() or _is_due(found.get(NEXT_DUE_KEY)):
+        return None
+    entry = found.get(key)
+    return (key, entry) if entry is not None and _is_current(entry, found.get(gen_key)) else None
+
+
+def serve_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    """A stored entry as the response to `request` (200, or 304 when its validators match)."""
+    return _hit(request, entry)
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous pages; ETag/304 and X-Cache on every page."""
 
@@ -304,9 +342,8 @@ class PageCacheMiddleware:
             release_due_articles(found.get(NEXT_DUE_KEY))
             generation = cache.get(gen_key)
         entry = found.get(key)
-        if entry is not None and generation is not None and entry["generation"] == generation:
-            hit = _revalidate(request, entry["etag"], _response_from(request, entry))
-            return _labelled(hit, "HIT")
+        if entry is not None and _is_current(entry, generation):
+            return _hit(request, entry)
 
         response = self.get_response(request)
         storable = self._mark_public(request, response)
