@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from broadsheet.core import clock
 from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom import services
-from broadsheet.newsroom.models import Page, Section, SiteSettings
+from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
 from broadsheet.site import fragments, widgets
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,13 @@ def no_page_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_user("editor", password="pw-for-tests-only", is_staff=True)
+    client.force_login(user)
+    return client
 
 
 def page(client, url: str = "/") -> str:
@@ -128,3 +137,27 @@ def test_prepared_queries_refuse_what_they_cannot_build():
 
     with pytest.raises(ValueError, match="concrete fields"):
         PreparedQuery(Article, lambda: Article.objects.select_related("section")).fetch()
+
+
+def test_the_story_block_follows_tags_and_the_article(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    article = make_article(headline="Ferry plan approved", tags=["Ferries"])
+    html = page(client, article.get_absolute_url())
+    assert 'href="/tag/ferries/"' in html
+    # Tags change without the article being saved: the key holds the tag list itself.
+    article.tags.add(Tag.objects.create(name="Harbor", slug="harbor"))
+    assert 'href="/tag/harbor/"' in page(client, article.get_absolute_url())
+    article.body = "<p>The council met again on Tuesday.</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_article(article)
+    assert "The council met again on Tuesday." in page(client, article.get_absolute_url())
+
+
+def test_a_scheduled_story_loses_its_preview_banner_when_it_comes_due(staff_client, make_article):
+    article = make_article(published_at=clock.now() + dt.timedelta(hours=1))
+    assert "Preview — not public." in page(staff_client, article.get_absolute_url())
+    # Time passes; nothing saves the article.
+    Article.objects.filter(pk=article.pk).update(published_at=clock.now() - dt.timedelta(seconds=1))
+    Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
+    assert "Preview — not public." not in page(staff_client, article.get_absolute_url())

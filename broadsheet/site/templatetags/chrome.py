@@ -105,3 +105,26 @@ def card(
     )
     values = {"a": a, "variant": variant, "level": level, "show_dek": show_dek, "eager": eager}
     return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/card.html", **values))
+
+
+@register.simple_tag(takes_context=True)
+def story(context: Context) -> SafeString:
+    """The article itself (breadcrumb to tags and share links) on its page."""
+    article: Article = context["article"]
+    section, author = article.section, article.author
+    key = (
+        "story",
+        article.pk,
+        article.updated_at,
+        article.published_at,
+        article.state,  # a scheduled story comes due without being saved
+        bool(context.get("preview")),
+        (section.pk, section.slug, section.name),
+        (author.pk, author.slug, author.name) if author else None,
+        article.display_byline,
+        tuple((t.pk, t.slug, t.name) for t in context.get("tags") or ()),
+        tuple(context.get("also_carried") or ()),
+        tuple(context.get("shares") or ()),
+        tuple(context.get("crumbs") or ()),
+    )
+    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/story.html"))
