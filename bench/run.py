@@ -7,7 +7,8 @@ For the corpus size it builds (once; reused after) a data directory under --data
 production settings on loopback (one with BROADSHEET_PAGE_CACHE=off), stands up the WordPress
 peer from ../shared/bench/wordpress (copied to /tmp/wp; classic theme) and an nginx serving one
 of our rendered article pages from disk, then runs `wrk -t2 -c16 -dD --latency` on each page,
-interleaved: WordPress, Broadsheet uncached, Broadsheet cached, page by page. Then search
+interleaved: WordPress, Broadsheet uncached (also with one client, for the page's own latency
+without queueing), Broadsheet cached, nginx, page by page. Then search
 latency in-process, queries per page, and worker memory. Prints the tables and appends them
 to bench/RESULTS.md. Every server it starts is stopped at the end (WordPress with ./stop.sh).
 """
@@ -220,9 +221,15 @@ def _ms(text: str) -> float:
     return value * 1000  # seconds
 
 
-def wrk(url: str, duration: str, headers: tuple[str, ...] = ()) -> dict[str, float]:
+def wrk(
+    url: str,
+    duration: str,
+    headers: tuple[str, ...] = (),
+    threads: int = THREADS,
+    connections: int = CONNECTIONS,
+) -> dict[str, float]:
     busy_before = wait_quiet()
-    argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency"]
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "10s", "--latency"]
     for header in headers:
         argv += ["-H", header]
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
@@ -322,24 +329,28 @@ def table(results: dict[str, object], size: str) -> str:
     nginx: dict[str, float] = results["nginx"]  # type: ignore[assignment]
     by_page: dict[str, dict[str, float]] = results.get("nginx_by_page") or {}  # type: ignore[assignment]
     qpp: dict[str, int] = results["queries"]  # type: ignore[assignment]
+    one: dict[str, dict[str, float]] = results.get("uncached_one_client") or {}  # type: ignore[assignment]
     lines = [
-        "| page | WP req/s | WP p50/p99 ms | BS uncached req/s | p50/p99 ms | BS cached req/s | p50/p99 ms "
-        "| uncached ÷ WP | cached ÷ WP | cached ÷ nginx | queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | WP req/s | WP p50/p99 ms | BS uncached req/s | p50/p99 ms | uncached, 1 client p50/p99 ms "
+        "| BS cached req/s | p50/p99 ms | uncached ÷ WP | cached ÷ WP | cached ÷ nginx | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, path in pages.items():
         w, u, c = wp.get(name), bs_u.get(name), bs_c.get(name)
         lines.append(
             f"| {name} | {w['rps']:.1f} | {w['p50']:.0f} / {w['p99']:.0f} | " if w else f"| {name} | – | – | "
         )
+        alone = one.get(name)
         lines[-1] += (
-            f"{u['rps']:.0f} | {u['p50']:.1f} / {u['p99']:.1f} | {c['rps']:.0f} | {c['p50']:.1f} / {c['p99']:.1f} | "
+            f"{u['rps']:.0f} | {u['p50']:.1f} / {u['p99']:.1f} | "
+            + (f"{alone['p50']:.1f} / {alone['p99']:.1f} | " if alone else "– | ")
+            + f"{c['rps']:.0f} | {c['p50']:.1f} / {c['p99']:.1f} | "
             f"{ratio(u['rps'], w and w['rps'])} | {ratio(c['rps'], w and w['rps'])} | "
             f"{100 * c['rps'] / by_page.get(name, nginx)['rps']:.0f}% | {qpp.get(path, '–')} |"
         )
     lines.append(
         f"| nginx static, our article page (median of the runs after each page; "
-        f"cached ÷ nginx uses the run right after that page) | | | | | {nginx['rps']:.0f} | "
+        f"cached ÷ nginx uses the run right after that page) | | | | | | {nginx['rps']:.0f} | "
         f"{nginx['p50']:.1f} / {nginx['p99']:.1f} | | | 100% | |"
     )
     return "\n".join(lines)
@@ -359,7 +370,9 @@ def run(
     uncached: dict[str, dict[str, float]] = {}
     cached: dict[str, dict[str, float]] = {}
     static: dict[str, dict[str, float]] = {}
+    alone: dict[str, dict[str, float]] = {}
     results["nginx_by_page"] = static
+    results["uncached_one_client"] = alone
     try:
         if with_wordpress:
             log("WordPress: setup.sh, classic theme")
@@ -379,6 +392,11 @@ def run(
                         urllib.request.urlopen(f"http://127.0.0.1:{PORT_CACHED}{path}").read()
                     uncached[name] = wrk(f"http://127.0.0.1:{PORT_UNCACHED}{path}", duration)
                     log(f"{name:14} BS uncached {uncached[name]}")
+                    # One reader at a time: the page's own latency, without queueing behind 15 others.
+                    alone[name] = wrk(
+                        f"http://127.0.0.1:{PORT_UNCACHED}{path}", duration, threads=1, connections=1
+                    )
+                    log(f"{name:14} BS uncached, one client {alone[name]}")
                     cached[name] = wrk(f"http://127.0.0.1:{PORT_CACHED}{path}", duration)
                     log(f"{name:14} BS cached   {cached[name]}")
                     # The ceiling, measured right after each cached run: the load drifts.
