@@ -38,6 +38,18 @@ class Story(models.Model):
         return reverse("site:story", kwargs={"story_id": self.pk, "slug": self.slug or "story"})
 
 
+class StoryRedirect(models.Model):
+    """A story that was merged into another (two workers had started one event twice): its
+    old id, so its page answers with a permanent redirect to the story that absorbed it."""
+
+    old_id = models.BigIntegerField(primary_key=True, help_text="The merged story's id.")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects_from")
+    merged_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"story {self.old_id} -> {self.story_id}"
+
+
 class StoryMembership(models.Model):
     """An article's place in a story; an article belongs to at most one."""
 

@@ -5,20 +5,29 @@ version at most `WINDOW` away): cosine similarity of its term vector to each sto
 with IDF taken over those stories. It joins the most similar one at or above `THRESHOLD`, or
 starts a story of its own. The stories are read through an index on last_published_at, so the
 cost of adding an article depends on how many stories the window holds, not on the archive.
+
+Then a merge pass (`merge_duplicates`) looks for stories of the window whose centroids are now
+within the threshold of the article's story and merges the younger into the older: on
+PostgreSQL two workers filing two versions of one event at the same instant each see no story
+and each start one. Merge passes take turns (an advisory lock on PostgreSQL; SQLite has one
+writer anyway) and each runs after its own assignment committed, so the later of the two sees
+both stories. A merged story's id is kept in StoryRedirect: its page redirects to the survivor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
+from broadsheet.core import clock
 from broadsheet.core.sanitize import excerpt, strip_tags
 from broadsheet.discovery import vectors
-from broadsheet.discovery.models import Story, StoryMembership
+from broadsheet.discovery.models import Story, StoryMembership, StoryRedirect
 from broadsheet.discovery.signals import story_changed
 from broadsheet.newsroom.models import Article
 
@@ -33,44 +42,50 @@ SLUG_CHARS = 100
 # "Also covered by …" names at most this many other versions; the story page lists them all.
 COVERAGE_LIMIT = 8
 EXCERPT_CHARS = 220
+# PostgreSQL advisory lock key that makes merge passes take turns (b"bs:merge" as an integer).
+MERGE_LOCK_KEY = 0x62733A6D65726765
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    story_id: int
+    story_id: int  # the story the article ended in, after any merge
     similarity: float
     created: bool  # a new story, not an existing one
+    merged: tuple[int, ...] = ()  # ids of stories merged into story_id by this assignment
 
 
 def article_vector(article: Article) -> vectors.Vector:
     return vectors.article_vector(article.headline, strip_tags(article.dek), strip_tags(article.body))
 
 
-def window_stories(published_at: dt.datetime) -> list[Story]:
-    """The stories an article published at `published_at` may join."""
+def window_stories(published_at: dt.datetime, until: dt.datetime | None = None) -> list[Story]:
+    """The stories an article published at `published_at` may join (or, with `until`, a story
+    spanning `published_at`..`until` may merge with)."""
     return list(
         Story.objects.filter(
-            last_published_at__gte=published_at - WINDOW, first_published_at__lte=published_at + WINDOW
+            last_published_at__gte=published_at - WINDOW,
+            first_published_at__lte=(until or published_at) + WINDOW,
         )
-        .only("id", "centroid")
+        .only("id", "centroid", "first_published_at")
         .order_by("-last_published_at")[:MAX_CANDIDATES]
     )
 
 
 def nearest(vector: vectors.Vector, stories: list[Story]) -> tuple[Story | None, float]:
     """The story most similar to `vector` and the similarity (None and 0.0 for no stories)."""
-    frequencies, documents = vectors.idf([vector, *(s.centroid for s in stories)])
     best: Story | None = None
     best_score = 0.0
-    for story in stories:
-        score = vectors.cosine(vector, story.centroid, frequencies, documents)
+    for story, score in zip(
+        stories, vectors.similarities(vector, [s.centroid for s in stories]), strict=True
+    ):
         if score > best_score:
             best, best_score = story, score
     return best, best_score
 
 
 def assign(article_id: int, threshold: float = THRESHOLD) -> Assignment | None:
-    """Put a published (or scheduled) article into a story; drop it from its story otherwise.
+    """Put a published (or scheduled) article into a story, then merge that story with any
+    twin (see `merge_duplicates`); drop the article from its story when it is not public.
     Idempotent: an article already in a story stays there, with its vector refreshed."""
     with transaction.atomic():
         article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
@@ -78,16 +93,23 @@ def assign(article_id: int, threshold: float = THRESHOLD) -> Assignment | None:
             remove(article_id)
             return None
         vector = article_vector(article)
-        membership = StoryMembership.objects.select_for_update().filter(article_id=article_id).first()
-        if membership is not None:
+        current = (
+            StoryMembership.objects.filter(article_id=article_id).values_list("story_id", flat=True).first()
+        )
+        if current is not None:
+            # The story row is locked before the membership, in the order a merge locks them.
+            _lock_story(current)
+            membership = StoryMembership.objects.select_for_update().get(article_id=article_id)
             membership.terms = vector
             membership.published_at = article.published_at
             membership.save(update_fields=["terms", "published_at"])
             story_id, similarity, created = membership.story_id, membership.similarity, False
+            rebuild(story_id)
         else:
-            story, similarity = nearest(vector, window_stories(article.published_at))
-            created = story is None or similarity < threshold
-            if created:
+            candidate, similarity = nearest(vector, window_stories(article.published_at))
+            story = _lock_story(candidate.pk) if candidate is not None and similarity >= threshold else None
+            created = story is None
+            if story is None:
                 story = Story.objects.create(
                     headline=article.headline,
                     slug=_slug(article.headline),
@@ -95,7 +117,6 @@ def assign(article_id: int, threshold: float = THRESHOLD) -> Assignment | None:
                     last_published_at=article.published_at,
                 )
                 similarity = 1.0
-            assert story is not None
             StoryMembership.objects.create(
                 story=story,
                 article=article,
@@ -104,33 +125,129 @@ def assign(article_id: int, threshold: float = THRESHOLD) -> Assignment | None:
                 terms=vector,
             )
             story_id = story.pk
-            if not created:
+            if created:
+                rebuild(story_id)
+            else:
                 _join(story, vector, article)
-        if membership is not None or created:
-            rebuild(story_id)
+    story_id, merged = merge_duplicates(story_id, threshold)
     _announce(story_id, article_id)
     logger.debug("article %s in story %s (similarity %.2f)", article_id, story_id, similarity)
-    return Assignment(story_id, similarity, created)
+    return Assignment(story_id, similarity, created, tuple(merged))
+
+
+def _lock_story(story_id: int) -> Story | None:
+    """Lock a story's row for this transaction, following a merge that removed it since it was
+    read; None when it is gone altogether."""
+    for _hop in range(3):
+        story = Story.objects.select_for_update().filter(pk=story_id).first()
+        if story is not None:
+            return story
+        survivor = StoryRedirect.objects.filter(old_id=story_id).values_list("story_id", flat=True).first()
+        if survivor is None:
+            return None
+        story_id = survivor
+    return None
 
 
 def _join(story: Story, vector: vectors.Vector, article: Article) -> None:
-    """Add a version to a story in place: the centroid gains its vector, the counts one
-    (sources by one DISTINCT query over source names, the site's own being ""), the span widens. Costs the same whatever the story's size."""
+    """Add a version to a story (its row locked by the caller) in place: the centroid gains its
+    vector, the counts one (sources by one DISTINCT query over source names, the site's own
+    being ""), the span widens. Costs the same whatever the story's size."""
     assert article.published_at is not None
-    story = Story.objects.select_for_update().get(pk=story.pk)
     story.centroid = vectors.add(story.centroid, vector)
     story.article_count += 1
-    story.source_count = (
-        StoryMembership.objects.filter(story_id=story.pk, article__isnull=False)
-        .values("article__source_name")
-        .distinct()
-        .count()
-    )
+    story.source_count = _source_count(story.pk)
     if article.published_at < story.first_published_at:
         story.first_published_at = article.published_at
         story.headline, story.slug = article.headline, _slug(article.headline)
     story.last_published_at = max(story.last_published_at, article.published_at)
     story.save()
+
+
+def _source_count(story_id: int) -> int:
+    return (
+        StoryMembership.objects.filter(story_id=story_id, article__isnull=False)
+        .values("article__source_name")
+        .distinct()
+        .count()
+    )
+
+
+def merge_duplicates(story_id: int, threshold: float = THRESHOLD) -> tuple[int, list[int]]:
+    """Merge the story with every story of its window whose centroid is within `threshold` of
+    its own: the younger ones (later first report) go into the oldest, which keeps its id.
+    Returns the surviving story's id and the ids merged into it. Runs in its own transaction,
+    after the assignment committed, in the task path only (never while a page is served)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MERGE_LOCK_KEY])
+        story = _live(story_id)
+        if story is None:
+            return story_id, []
+        others = [
+            s for s in window_stories(story.first_published_at, story.last_published_at) if s.pk != story.pk
+        ]
+        scores = vectors.similarities(story.centroid, [s.centroid for s in others])
+        twins = [s.pk for s, score in zip(others, scores, strict=True) if score >= threshold]
+        if not twins:
+            return story.pk, []
+        group = list(Story.objects.select_for_update().filter(pk__in=[story.pk, *twins]).order_by("pk"))
+        if len(group) < 2:  # the twins were deleted since the window was read
+            return story.pk, []
+        group.sort(key=lambda s: (s.first_published_at, s.pk))
+        survivor, merged = group[0], group[1:]
+        merged_ids = [s.pk for s in merged]
+        # The merged stories' pages (they now redirect) and their earliest versions' pages.
+        pages = {s.pk: story_paths(s.pk) for s in merged}
+        StoryMembership.objects.filter(story_id__in=merged_ids).update(story_id=survivor.pk)
+        StoryRedirect.objects.filter(story_id__in=merged_ids).update(story_id=survivor.pk)
+        StoryRedirect.objects.bulk_create(
+            StoryRedirect(old_id=pk, story_id=survivor.pk, merged_at=clock.now()) for pk in merged_ids
+        )
+        Story.objects.filter(pk__in=merged_ids).delete()
+        # In place, as `_join` does, so a merge into a big story costs what a join does. The
+        # survivor has the earliest report: its headline and start stand.
+        for other in merged:
+            survivor.centroid = vectors.add(survivor.centroid, other.centroid)
+            survivor.article_count += other.article_count
+            survivor.last_published_at = max(survivor.last_published_at, other.last_published_at)
+        survivor.source_count = _source_count(survivor.pk)
+        survivor.save()
+        logger.info("stories %s merged into story %s", merged_ids, survivor.pk)
+        for merged_id, paths in pages.items():
+            transaction.on_commit(
+                functools.partial(story_changed.send, Story, story_id=merged_id, paths=paths)
+            )
+    return survivor.pk, merged_ids
+
+
+def _live(story_id: int) -> Story | None:
+    """The story, or the one it was merged into; None when it was deleted."""
+    story = (
+        Story.objects.filter(pk=story_id)
+        .only("id", "centroid", "first_published_at", "last_published_at")
+        .first()
+    )
+    if story is not None:
+        return story
+    survivor = StoryRedirect.objects.filter(old_id=story_id).values_list("story_id", flat=True).first()
+    if survivor is None:
+        return None
+    return (
+        Story.objects.filter(pk=survivor)
+        .only("id", "centroid", "first_published_at", "last_published_at")
+        .first()
+    )
+
+
+def find(story_id: int) -> Story | None:
+    """The story a page asks for by id: the story itself, or the one it was merged into (the
+    page then redirects there); None for no such story."""
+    story = Story.objects.filter(pk=story_id).first()
+    if story is not None:
+        return story
+    return Story.objects.filter(redirects_from__old_id=story_id).first()
 
 
 def remove(article_id: int) -> list[int]:
@@ -141,6 +258,8 @@ def remove(article_id: int) -> list[int]:
             article__isnull=True
         )
         story_ids = sorted(set(doomed.values_list("story_id", flat=True)))
+        # Story rows before membership rows, in id order, as a merge locks them.
+        list(Story.objects.select_for_update().filter(pk__in=story_ids).order_by("pk").values_list("pk"))
         doomed.delete()
         for story_id in story_ids:
             rebuild(story_id)

@@ -31,11 +31,12 @@ BACKFILL_LIMIT = 200
 
 @task()
 def article_changed(article_id: int) -> dict[str, int | None]:
-    """Put the article in its story (or take it out) and recompute its related list; refresh
-    the related lists of the story's other versions."""
+    """Put the article in its story (or take it out; merging a twin story) and recompute its
+    related list; refresh the related lists of the story's other versions."""
     assignment = stories.assign(article_id)
     count = related.compute(article_id)
-    if assignment is not None and not assignment.created:
+    # A version joined (or a merge brought) other versions: their lists must now leave it out.
+    if assignment is not None and (not assignment.created or assignment.merged):
         siblings = (
             StoryMembership.objects.filter(story_id=assignment.story_id)
             .exclude(article_id=article_id)

@@ -116,21 +116,29 @@ def idf(documents: Iterable[Mapping[str, float]]) -> tuple[Counter[str], int]:
     return frequencies, count
 
 
-def cosine(
-    a: Mapping[str, float], b: Mapping[str, float], frequencies: Mapping[str, int], documents: int
-) -> float:
-    """Cosine similarity of `a` and `b` after weighting each term by its smoothed IDF."""
-    if not a or not b:
-        return 0.0
+def idf_weights(frequencies: Mapping[str, int], documents: int) -> dict[str, float]:
+    """Each term's smoothed IDF weight, computed once for a batch of comparisons."""
+    return {term: math.log((documents + 1) / (count + 1)) + 1.0 for term, count in frequencies.items()}
 
-    def weight(term: str) -> float:
-        return math.log((documents + 1) / (frequencies.get(term, 0) + 1)) + 1.0
 
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b[t] * weight(t) ** 2 for t, w in a.items() if t in b)
-    if dot == 0:
-        return 0.0
-    norm_a = math.sqrt(sum((w * weight(t)) ** 2 for t, w in a.items()))
-    norm_b = math.sqrt(sum((w * weight(t)) ** 2 for t, w in b.items()))
-    return dot / (norm_a * norm_b)
+def similarities(vector: Mapping[str, float], others: list[Mapping[str, float]]) -> list[float]:
+    """Cosine similarity of `vector` to each of `others`, IDF taken over all of them: one pass
+    over each vector's terms with the weights computed once, so a window of stories costs
+    about one multiplication per centroid term."""
+    frequencies, documents = idf([vector, *others])
+    weights = idf_weights(frequencies, documents)
+    query = {term: w * weights[term] for term, w in vector.items()}
+    norm_query = math.sqrt(sum(w * w for w in query.values()))
+    if norm_query == 0:
+        return [0.0] * len(others)
+    scores = []
+    for other in others:
+        dot = 0.0
+        norm = 0.0
+        for term, w in other.items():
+            weighted = w * weights[term]
+            norm += weighted * weighted
+            if term in query:
+                dot += query[term] * weighted
+        scores.append(dot / (norm_query * math.sqrt(norm)) if dot else 0.0)
+    return scores

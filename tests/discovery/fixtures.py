@@ -97,3 +97,59 @@ def pairwise(truth: Mapping[int, str], predicted: Mapping[int, object]) -> tuple
     precision = right / together if together else 1.0
     recall = right / should if should else 1.0
     return precision, recall
+
+
+TOPICS = EVENTS.parent / "topics.json"
+
+
+def read_topics(path: Path = TOPICS) -> dict[str, frozenset[str]]:
+    """{event: the topics it belongs to}: events that share a topic but not an event (two
+    fires, two council votes…), which a good related list puts first."""
+    topics: dict[str, set[str]] = {}
+    for topic, events in json.loads(path.read_text(encoding="utf-8")).items():
+        for event in events:
+            topics.setdefault(event, set()).add(topic)
+    return {event: frozenset(names) for event, names in topics.items()}
+
+
+@dataclass(frozen=True)
+class RelatedQuality:
+    articles: int  # articles whose event shares a topic with another event
+    first_right: int  # of those, lists that lead with an article of the same topic
+    hits: int  # same-topic articles among each list's first k (k: how many exist, at most the limit)
+    slots: int  # the sum of those k
+    same_story: int  # entries that are another version of the article's own story: must be 0
+
+    @property
+    def first_rate(self) -> float:
+        return self.first_right / self.articles if self.articles else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.slots if self.slots else 1.0
+
+
+def related_quality(
+    labels: Mapping[int, str],
+    lists: Mapping[int, list[int]],
+    topics: Mapping[str, frozenset[str]],
+    limit: int,
+) -> RelatedQuality:
+    """Score related lists against the labels: the events' shared topics say which articles
+    are "the same topic", the events themselves which are "the same story"."""
+    articles = first_right = hits = slots = same_story = 0
+    for article_id, entries in lists.items():
+        event = labels[article_id]
+        same_story += sum(labels.get(other) == event for other in entries)
+        mine = topics.get(event, frozenset())
+        if not mine:
+            continue
+        near = {
+            pk for pk, other in labels.items() if other != event and topics.get(other, frozenset()) & mine
+        }
+        k = min(len(near), limit)
+        articles += 1
+        first_right += bool(entries) and entries[0] in near
+        hits += sum(pk in near for pk in entries[:k])
+        slots += k
+    return RelatedQuality(articles, first_right, hits, slots, same_story)
