@@ -102,7 +102,9 @@ def list_stories(
 )
 @decorate_view(cacheable)
 def get_story(request: HttpRequest, story_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    found = Story.objects.filter(pk=story_id).first()
+    # A story merged into another (two workers had started one event twice) answers as the
+    # story that absorbed it; the body's id says which.
+    found = stories.find(story_id)
     versions = stories.timeline(found) if found is not None else []
     if found is None or not versions:
         raise NotFound(f"No story with id {story_id} has a public version.")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.api import cursors
 from broadsheet.core import clock
 from broadsheet.discovery import stories
-from broadsheet.discovery.models import Story, StoryMembership
+from broadsheet.discovery.models import Story, StoryMembership, StoryRedirect
 from broadsheet.newsroom.models import Article
 from tests.discovery.fixtures import create_events
 
@@ -141,6 +141,13 @@ def test_story_timeline(client, story_set):
     assert first["excerpt"] == "A fictional story for tests."
     assert body["first_published_at"] == first["published_at"]
     assert body["last_published_at"] == versions[-1]["published_at"]
+
+
+def test_a_merged_story_id_answers_with_the_story_that_absorbed_it(client, story_set):
+    ferry = story_set["ferry"]
+    StoryRedirect.objects.create(old_id=10**8, story=ferry, merged_at=clock.now())
+    body = client.get(f"/api/v1/stories/{10**8}").json()
+    assert body["id"] == ferry.pk and len(body["versions"]) == 3
 
 
 @pytest.mark.parametrize("which", ["hidden", "unknown"])
