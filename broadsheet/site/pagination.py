@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,3 +63,21 @@ def paginate(
     if not rows and (number > 1 or not allow_empty_first):
         raise Http404("No such page.")
     return Window(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def paginate_ids(
+    request: HttpRequest,
+    fetch_ids: Callable[[int, int], list[int]],
+    rows: Callable[[list[int]], QuerySet[Any]],
+) -> Window:
+    """paginate() for lists whose order is worked out in SQL of our own: `fetch_ids(offset,
+    limit)` returns the page's ids in order, `rows(ids)` loads them. A page past the end is a
+    404 (the first page may be empty)."""
+    number = page_number(request)
+    ids = fetch_ids((number - 1) * PER_PAGE, PER_PAGE + 1)
+    if not ids and number > 1:
+        raise Http404("No such page.")
+    by_id = {item.pk: item for item in rows(ids[:PER_PAGE])}
+    return Window(
+        items=[by_id[pk] for pk in ids[:PER_PAGE] if pk in by_id], number=number, has_next=len(ids) > PER_PAGE
+    )

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.http import HttpRequest
 
 from broadsheet.core import clock
 from broadsheet.discovery.models import RelatedArticle
-from broadsheet.newsroom.models import Article, Section
+from broadsheet.newsroom.models import Article, Section, Tag
+from broadsheet.site.pagination import Window, paginate, paginate_ids
 
 # How many of the section's newest stories are weighed for relatedness. It bounds the work
 # per article page whatever the archive size: an index walk of this many rows, no more.
@@ -112,3 +114,47 @@ def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict
     for item in Article.objects.filter(pk__in=ids).for_listing().latest_first():
         grouped[item.section_id].append(item)
     return grouped
+
+
+# Up to this many stories, a tag's page is worked out from the tag's own rows (see below).
+SMALL_TAG = 20_000
+
+
+def _tag_ids_sql() -> str:
+    """A tag's public stories, newest first, read through the tag's rows: CROSS JOIN makes
+    SQLite walk the (small) tag first. Left to itself, with the archive-wide status/date index
+    ordered as the page wants, SQLite walked that index and tested every story for the tag: at
+    a million stories, 64 ms for a tag of 1,652."""
+    quote = connection.ops.quote_name
+    article, through = Article._meta, Article.tags.through._meta
+    a_table, t_table = quote(article.db_table), quote(through.db_table)
+    pk = quote(article.pk.column)  # type: ignore[union-attr]
+    status = quote(article.get_field("status").column)  # type: ignore[union-attr]
+    published = quote(article.get_field("published_at").column)  # type: ignore[union-attr]
+    t_article = quote(through.get_field("article").column)  # type: ignore[union-attr]
+    t_tag = quote(through.get_field("tag").column)  # type: ignore[union-attr]
+    return (
+        f"SELECT a.{pk} FROM {t_table} t CROSS JOIN {a_table} a"
+        f" WHERE a.{pk} = t.{t_article} AND t.{t_tag} = %s AND a.{status} = 'published'"
+        f" AND a.{published} <= %s ORDER BY a.{published} DESC, a.{pk} DESC LIMIT %s OFFSET %s"
+    )
+
+
+def tag_listing(request: HttpRequest, tag: Tag) -> Window:
+    """One page of a tag's public stories, newest first.
+
+    A tag of up to SMALL_TAG stories (counted with a bounded index walk) is read through its
+    own rows and sorted; a bigger one through the status/date index, as any list. Either way
+    the work is bounded by the tag, not by the archive.
+    """
+    through = Article.tags.through
+    size = through.objects.filter(tag=tag).values("pk")[: SMALL_TAG + 1].count()
+    if size > SMALL_TAG:
+        return paginate(request, Article.objects.public_listing(tags=tag))
+
+    def fetch_ids(offset: int, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(_tag_ids_sql(), [tag.pk, clock.now(), limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    return paginate_ids(request, fetch_ids, lambda ids: Article.objects.filter(pk__in=ids).for_listing())

@@ -31,7 +31,7 @@ from broadsheet.site import inbox
 from broadsheet.site.attribution import also_carried_by
 from broadsheet.site.context_processors import menu_sections
 from broadsheet.site.pagination import paginate
-from broadsheet.site.related import latest_by_section, related_articles
+from broadsheet.site.related import latest_by_section, related_articles, tag_listing
 from broadsheet.site.share import share_links
 
 logger = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tag, slug=slug)
-    window = paginate(request, Article.objects.public_listing(tags=found))
+    window = tag_listing(request, found)
     return render(
         request, "site/tag.html", {"tag": found, "window": window, "crumbs": [Link(found.name, "")]}
     )

@@ -545,3 +545,25 @@ def test_head_requests_are_answered(client, story):
         response = client.head(url)
         assert response.status_code == 200
         assert response.content == b""
+
+
+@pytest.mark.parametrize("small_tag_limit", [20_000, 0])
+def test_tag_pages_list_public_stories_newest_first_both_ways(
+    client, make_article, monkeypatch, small_tag_limit
+):
+    """A small tag is read through its own rows, a big one through the date index: same pages."""
+    from broadsheet.site import related
+
+    monkeypatch.setattr(related, "SMALL_TAG", small_tag_limit)
+    now = clock.now()
+    tagged = [make_article(tags=["Ferries"], published_at=now - dt.timedelta(hours=i)) for i in range(25)]
+    make_article(tags=["Ferries"], publish=False)
+    make_article(tags=["Ferries"], published_at=now + dt.timedelta(hours=1))
+    make_article(tags=["Harbor"])
+    first = client.get("/tag/ferries/")
+    second = client.get("/tag/ferries/?page=2")
+    assert first.status_code == second.status_code == 200
+    shown = [a.pk for a in first.context["window"].items] + [a.pk for a in second.context["window"].items]
+    assert shown == [a.pk for a in tagged]
+    assert first.context["window"].has_next and not second.context["window"].has_next
+    assert client.get("/tag/ferries/?page=3").status_code == 404
