@@ -6,6 +6,8 @@ import datetime as dt
 import shutil
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.core import clock
 from broadsheet.newsroom import services
@@ -68,6 +70,76 @@ def test_hit_withdrawn_behind_the_index_back_is_not_shown(make_article) -> None:
     # No signal, no task: the index still has it, the database check hides it.
     Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
     assert query.query("lighthouse").hits == []
+
+
+def test_a_page_of_hits_is_one_query_without_the_body(make_article, ago) -> None:
+    older = make_article(headline="Lighthouse keeper retires", dek="", published_at=ago(days=3))
+    newer = make_article(
+        headline="Council meets", body="<p>The lighthouse again.</p>", published_at=ago(hours=1)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        results = query.query("lighthouse")
+    # The ranking's order, not the database's (newest first).
+    assert ids(results) == [older.pk, newer.pk]
+    assert [hit.url for hit in results.hits] == [older.get_absolute_url(), newer.get_absolute_url()]
+    (only,) = captured.captured_queries
+    # Only what a hit shows: not the body, the byline or the author.
+    assert '"body"' not in only["sql"]
+    assert '"byline"' not in only["sql"]
+    assert "newsroom_author" not in only["sql"]
+    # By primary key alone, so no planner can prefer a scan of the published rows.
+    where = only["sql"].split("WHERE", 1)[1]
+    assert "status" not in where
+    assert "published_at" not in where
+
+
+@pytest.mark.parametrize(
+    ("status", "published_at"),
+    [
+        ("published", dt.timedelta(days=-1)),
+        ("published", dt.timedelta(0)),
+        ("published", dt.timedelta(hours=1)),
+        ("published", None),
+        ("draft", dt.timedelta(days=-1)),
+        ("withdrawn", dt.timedelta(days=-1)),
+    ],
+)
+def test_is_public_agrees_with_the_published_queryset(make_article, status, published_at) -> None:
+    article = make_article(headline="Lighthouse keeper retires")
+    now = clock.now()
+    when = None if published_at is None else now + published_at
+    Article.objects.filter(pk=article.pk).update(status=status, published_at=when)
+    article.refresh_from_db()
+    in_queryset = Article.objects.published().filter(pk=article.pk).exists()
+    assert query.is_public(article, clock.now()) is in_queryset
+
+
+@pytest.mark.parametrize("change", ["draft", "scheduled", "deleted"])
+def test_hit_no_longer_public_behind_the_index_back_is_not_shown(make_article, change) -> None:
+    kept = make_article(headline="Lighthouse museum")
+    gone = make_article(headline="Lighthouse keeper retires")
+    # No signal, no task: the index still has it, the database check hides it.
+    if change == "deleted":
+        Article.objects.filter(pk=gone.pk).delete()
+    elif change == "draft":
+        Article.objects.filter(pk=gone.pk).update(status=Article.Status.DRAFT)
+    else:
+        Article.objects.filter(pk=gone.pk).update(published_at=clock.now() + dt.timedelta(days=1))
+    assert ids(query.query("lighthouse")) == [kept.pk]
+
+
+def test_a_lone_word_ranks_as_it_does_inside_a_larger_query(make_article, ago) -> None:
+    # One clause is searched as it is; beside an exclusion it sits in a boolean query.
+    make_article(headline="Lighthouse to be restored", dek="", body="<p>The council agreed.</p>")
+    make_article(headline="Council meets", dek="", body="<p>The lighthouse, the lighthouse.</p>")
+    make_article(
+        headline="Ferry news", dek="A lighthouse nearby.", body="<p>Boats.</p>", published_at=ago(days=90)
+    )
+    alone = query.query("lighthouse")
+    beside = query.query("lighthouse -zyzzogeton")
+    assert alone.total == beside.total == 3
+    assert ids(alone) == ids(beside)
+    assert [hit.score for hit in alone.hits] == pytest.approx([hit.score for hit in beside.hits])
 
 
 def test_scheduled_article_is_found_once_due_without_reindexing(make_article, monkeypatch) -> None:
