@@ -72,7 +72,14 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 
 
-def sanitize_html(fragment: str, base_url: str | None = None) -> str:
+class SanitizedHTML(str):
+    """What sanitize_html() returned, unchanged since (any edit gives a plain str): sanitising
+    it again would change nothing, so newsroom.services.save_article does not."""
+
+    __slots__ = ()
+
+
+def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
     """Return `fragment` with only allowlisted tags, attributes and URL schemes.
 
     Relative URLs are made absolute against `base_url` (stories from other sites would
@@ -101,7 +108,7 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return cleaned
+    return SanitizedHTML(cleaned)
 
 
 def strip_tags(fragment: str) -> str:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from broadsheet.core.sanitize import excerpt
 from broadsheet.ingest.categorise import load_classifier
-from broadsheet.ingest.dedupe import Seen, canonical_url, classify, content_hash
+from broadsheet.ingest.dedupe import EntryKey, Seen, canonical_url, classify_many, content_hash
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
 from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
@@ -136,8 +136,8 @@ def check_source(source_id: int, *, fetcher: Fetcher | None = None) -> list[dict
         raise HTTPStatusError(f"HTTP {result.status}", result.status)
     feed = parse_feed(result.content, url=result.final_url, content_type=result.content_type)
     rows = []
-    for entry in feed.entries:
-        verdict = classify(source.pk, entry.guid, canonical_url(entry.url), content_hash(entry))
+    keys = [EntryKey(e.guid, canonical_url(e.url), content_hash(e)) for e in feed.entries]
+    for entry, verdict in zip(feed.entries, classify_many(source.pk, keys), strict=True):
         action = {
             Seen.NEW: "import",
             Seen.CHANGED: "update",

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
+import operator
 import re
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from broadsheet.core import clock
@@ -29,6 +31,10 @@ NEAR_DUPLICATE_WINDOW = dt.timedelta(days=7)
 NEAR_DUPLICATE_LIMIT = 5000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _MASK = (1 << SIMHASH_BITS) - 1
+_HASH = functools.partial(hashlib.blake2b, digest_size=8)
+_DIGEST = operator.methodcaller("digest")
+# _BIT_TABLES[bit] maps a byte to 1 when its bit `bit` is set, else to 0 (for bytes.translate).
+_BIT_TABLES = tuple(bytes(value >> bit & 1 for value in range(256)) for bit in range(8))
 
 
 def canonical_url(url: str) -> str:
@@ -63,19 +69,20 @@ def simhash(text: str) -> int | None:
     words = _WORD_RE.findall(text.lower())
     if len(words) < MIN_WORDS_FOR_FINGERPRINT:
         return None
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    # Bit-sliced: rather than 64 Python steps per shingle, count each byte value per byte
-    # position in C (Counter over a strided slice of all digests) and derive the 64 bit
-    # counts from those at most 8 x 256 tallies. Same fingerprint, about 10x faster.
-    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
+    shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+    # Bit-sliced: rather than 64 Python steps per shingle, everything per shingle runs in C
+    # (encode, hash, digest through map), and each of the 64 bit counts is one C count: map
+    # every digest byte to its bit `bit` (bytes.translate), then count the ones at each byte
+    # position (a strided slice). Same fingerprint as summing vote by vote (tests hold it to
+    # that), and about twice as fast as tallying byte values in Python was.
+    digests = b"".join(map(_DIGEST, map(_HASH, map(str.encode, shingles))))
     half = len(shingles) / 2
     fingerprint = 0
-    for position in range(8):
-        tallies = Counter(digests[position::8]).items()
-        shift = (7 - position) * 8  # big-endian: byte 0 holds the top bits
-        for bit in range(8):
-            if sum(count for byte, count in tallies if byte >> bit & 1) > half:
-                fingerprint |= 1 << (shift + bit)
+    for bit, table in enumerate(_BIT_TABLES):
+        flags = digests.translate(table)
+        for position in range(8):
+            if flags[position::8].count(1) > half:
+                fingerprint |= 1 << ((7 - position) * 8 + bit)  # big-endian: byte 0 is the top
     return _to_signed(fingerprint)
 
 
@@ -118,23 +125,64 @@ class Verdict:
     article_id: int | None = None
 
 
-def classify(source_id: int, guid: str, url: str, digest: str) -> Verdict:
-    """Decide what an entry is, before any page is fetched."""
-    entry = (
-        Entry.objects.filter(source_id=source_id, guid=guid)
-        .values("id", "article_id", "content_hash")
-        .first()
-    )
+LOOKUP_CHUNK = 500  # values per IN (...) query: under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True, slots=True)
+class EntryKey:
+    """What "is it new?" looks at: the entry's GUID, canonical URL and content hash."""
+
+    guid: str
+    url: str
+    digest: str
+
+
+def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+    return [values[i : i + LOOKUP_CHUNK] for i in range(0, len(values), LOOKUP_CHUNK)]
+
+
+def classify_many(source_id: int, keys: Sequence[EntryKey]) -> list[Verdict]:
+    """Decide what each entry is, before any page is fetched: one verdict per key, in order,
+    from at most three queries per LOOKUP_CHUNK entries (not three per entry).
+
+    The answers are as of now: an entry repeating a GUID or URL of an earlier one in `keys`
+    gets the same answer as that one, so a caller storing the earlier entry first must ask
+    again about the later (`classify`).
+    """
+    guids = list(dict.fromkeys(key.guid for key in keys))
+    entries: dict[str, tuple[int, int | None, str]] = {}
+    for chunk in _chunks(guids):
+        rows = Entry.objects.filter(source_id=source_id, guid__in=chunk).values_list(
+            "guid", "id", "article_id", "content_hash"
+        )
+        entries.update((guid, (entry_id, article_id, digest)) for guid, entry_id, article_id, digest in rows)
+    urls = list(dict.fromkeys(key.url for key in keys if key.url and key.guid not in entries))
+    tombstoned: set[str] = set()
+    articles: dict[str, int] = {}
+    for chunk in _chunks(urls):
+        tombstoned.update(
+            Tombstone.objects.filter(canonical_url__in=chunk).values_list("canonical_url", flat=True)
+        )
+        stored = Article.objects.filter(canonical_url__in=chunk).values_list("canonical_url", "id")
+        articles.update((str(url), int(article_id)) for url, article_id in stored)
+    return [_verdict(entries.get(key.guid), key, tombstoned, articles) for key in keys]
+
+
+def _verdict(
+    entry: tuple[int, int | None, str] | None, key: EntryKey, tombstoned: set[str], articles: dict[str, int]
+) -> Verdict:
     if entry is not None:
-        if entry["article_id"] is None:
-            return Verdict(Seen.GONE, entry_id=entry["id"])
-        if entry["content_hash"] == digest:
-            return Verdict(Seen.UNCHANGED, entry["id"], entry["article_id"])
-        return Verdict(Seen.CHANGED, entry["id"], entry["article_id"])
-    if url and Tombstone.objects.filter(canonical_url=url).exists():
+        entry_id, article_id, digest = entry
+        if article_id is None:
+            return Verdict(Seen.GONE, entry_id=entry_id)
+        return Verdict(Seen.UNCHANGED if digest == key.digest else Seen.CHANGED, entry_id, article_id)
+    if key.url and key.url in tombstoned:
         return Verdict(Seen.GONE)
-    if url:
-        article_id = Article.objects.filter(canonical_url=url).values_list("id", flat=True).first()
-        if article_id is not None:
-            return Verdict(Seen.ELSEWHERE, article_id=article_id)
+    if key.url and key.url in articles:
+        return Verdict(Seen.ELSEWHERE, article_id=articles[key.url])
     return Verdict(Seen.NEW)
+
+
+def classify(source_id: int, guid: str, url: str, digest: str) -> Verdict:
+    """Decide what one entry is, before its page is fetched."""
+    return classify_many(source_id, [EntryKey(guid, url, digest)])[0]

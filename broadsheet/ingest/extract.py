@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
@@ -25,15 +23,20 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from broadsheet.ingest.errors import ExtractError
+from broadsheet.ingest.metadata import STATED_FIELDS, guessed_metadata, parse_date, stated_metadata
+
+__all__ = [
+    "Extracted",
+    "ExtractionRules",
+    "ExtractOptions",
+    "apply_rules",
+    "css_to_xpath",
+    "extract_article",
+    "parse_date",
+    "stated_metadata",
+]
 
 logger = logging.getLogger(__name__)
-
-ARTICLE_TYPES = frozenset(
-    {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "report"}
-)
-_SPACE_RE = re.compile(r"\s+")
-# Every field extract_article() takes from trafilatura's metadata when the page states none.
-STATED_FIELDS = ("title", "byline", "date", "description", "image_url", "language", "site_name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,125 +175,6 @@ def apply_rules(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> lxml.htm
     return tree
 
 
-# --- Metadata the publisher states ---------------------------------------------------------
-def _clean(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or ""
-    return _SPACE_RE.sub(" ", str(value or "")).strip()
-
-
-def _names(value: Any) -> str:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = _clean(item.get("name") if isinstance(item, dict) else item)
-        if name and not name.startswith("http") and name not in names:
-            names.append(name)
-    return ", ".join(names)
-
-
-def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterable[dict[str, Any]]:
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text_content() or "null")
-        except ValueError:
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, dict):
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(item["@graph"])
-                yield item
-            elif isinstance(item, list):
-                stack.extend(item)
-
-
-def _is_article(item: dict[str, Any]) -> bool:
-    kinds = item.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return any(str(k).lower() in ARTICLE_TYPES for k in kinds if k)
-
-
-def _image_object(value: Any) -> tuple[str, str, str]:
-    """(url, caption, credit) from a JSON-LD image: a URL, a list, or an ImageObject."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, str):
-        return value.strip(), "", ""
-    if isinstance(value, dict):
-        url = _clean(value.get("url") or value.get("contentUrl"))
-        caption = _clean(value.get("caption") or value.get("description"))
-        credit = _clean(value.get("creditText")) or _names(
-            value.get("copyrightHolder") or value.get("author") or value.get("creator") or ""
-        )
-        return url, caption, credit
-    return "", "", ""
-
-
-def parse_date(value: str) -> dt.datetime | None:
-    """An aware UTC datetime from an ISO date or datetime; naive values are taken as UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = dt.datetime.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
-def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
-    """What the page says about itself in JSON-LD (first) and OpenGraph/meta tags."""
-    found: dict[str, str] = {}
-
-    def put(key: str, value: str) -> None:
-        if value and not found.get(key):
-            found[key] = value
-
-    for item in _json_ld_objects(tree):
-        if not _is_article(item):
-            continue
-        put("title", _clean(item.get("headline") or item.get("name")))
-        put("byline", _names(item.get("author") or ""))
-        put("date", _clean(item.get("datePublished") or item.get("dateCreated")))
-        put("description", _clean(item.get("description")))
-        put("language", _clean(item.get("inLanguage")))
-        put("site_name", _names(item.get("publisher") or ""))
-        image, caption, credit = _image_object(item.get("image"))
-        put("image_url", image)
-        put("image_caption", caption)
-        put("image_credit", credit)
-    meta: dict[str, str] = {}
-    for element in tree.xpath("//meta[@content]"):
-        key = (element.get("property") or element.get("name") or "").strip().lower()
-        if key and key not in meta:
-            meta[key] = _clean(element.get("content"))
-    put("title", meta.get("og:title", ""))
-    put("byline", "" if meta.get("article:author", "").startswith("http") else meta.get("article:author", ""))
-    put("byline", meta.get("author", ""))
-    put("date", meta.get("article:published_time", ""))
-    put("description", meta.get("og:description", "") or meta.get("description", ""))
-    put("image_url", meta.get("og:image:secure_url", "") or meta.get("og:image", ""))
-    put("site_name", meta.get("og:site_name", ""))
-    html_lang = tree.xpath("string(/html/@lang)")
-    put("language", str(html_lang).strip() or meta.get("og:locale", ""))
-    first_figure = tree.xpath("//figure[.//img][1]")
-    if first_figure:
-        put("image_caption", _clean(first_figure[0].xpath("string(.//figcaption)")))
-        put("image_url", str(first_figure[0].xpath("string(.//img/@src)")))
-    if found.get("image_url"):
-        found["image_url"] = urljoin(url, found["image_url"])
-    return found
-
-
 # --- Extraction -----------------------------------------------------------------------------
 def _body_html(document: Any) -> str:
     if document is None or document.body is None:
@@ -320,12 +204,14 @@ def extract_article(
     stated = stated_metadata(tree, url)
     if rules and (rules.keep or rules.drop):
         tree = apply_rules(tree, rules)
-    # trafilatura's own metadata pass (htmldate, author heuristics) is about a third of its
-    # time; its answers are only fallbacks, so skip it when the page stated every field.
     stated_date = parse_date(stated.get("date", ""))
-    with_metadata = stated_date is None or not all(stated.get(key) for key in STATED_FIELDS)
+    missing = [key for key in STATED_FIELDS if not stated.get(key) or (key == "date" and stated_date is None)]
     try:
-        document = _run_trafilatura(tree, url, options, with_metadata=with_metadata)
+        # trafilatura's metadata pass (htmldate, author heuristics, categories, licence) costs
+        # as much as a third of its body extraction; its answers are only fallbacks here, so
+        # only the steps for the fields this page leaves out are run.
+        guessed = guessed_metadata(tree, url, missing)
+        document = _run_trafilatura(tree, url, options)
     except (
         ValueError,
         TypeError,
@@ -340,30 +226,28 @@ def extract_article(
         raise ExtractError(f"extraction failed for {url}: {exc}") from exc
     if document is None or isinstance(document, dict):
         raise ExtractError(f"no article found at {url}")
-    text = str(document.text or "")
+    found = {**guessed, **{key: value for key, value in stated.items() if value}}
     return Extracted(
         url=url,
-        title=stated.get("title") or _clean(document.title),
-        byline=stated.get("byline") or _clean(document.author),
-        published=stated_date or parse_date(str(document.date or "")),
+        title=found.get("title", ""),
+        byline=found.get("byline", ""),
+        published=stated_date or parse_date(guessed.get("date", "")),
         body_html=_body_html(document),
-        text=text,
-        description=stated.get("description") or _clean(document.description),
-        image_url=stated.get("image_url") or (urljoin(url, str(document.image)) if document.image else ""),
+        text=str(document.text or ""),
+        description=found.get("description", ""),
+        image_url=found.get("image_url", ""),
         image_caption=stated.get("image_caption", ""),
         image_credit=stated.get("image_credit") or image_credit,
-        language=(stated.get("language") or str(document.language or "")).split("-")[0].split("_")[0][:12],
-        site_name=stated.get("site_name") or _clean(document.sitename),
+        language=stated.get("language", "").split("-")[0].split("_")[0][:12],
+        site_name=found.get("site_name", ""),
     )
 
 
-def _run_trafilatura(
-    tree: lxml.html.HtmlElement, url: str, options: ExtractOptions, *, with_metadata: bool = True
-) -> Any:
+def _run_trafilatura(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions) -> Any:
     return trafilatura.bare_extraction(
         tree,
         url=url,
-        with_metadata=with_metadata,
+        with_metadata=False,
         include_comments=False,
         include_images=True,
         include_links=options.include_links,

@@ -15,7 +15,16 @@ from broadsheet.core import clock
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import publish, scheduler
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
-from broadsheet.ingest.dedupe import Seen, canonical_url, classify, content_hash, simhash
+from broadsheet.ingest.dedupe import (
+    EntryKey,
+    Seen,
+    Verdict,
+    canonical_url,
+    classify,
+    classify_many,
+    content_hash,
+    simhash,
+)
 from broadsheet.ingest.errors import HTTPStatusError, IngestError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
@@ -137,6 +146,11 @@ def build_candidate(
     )
 
 
+def needs_page(verdict: Verdict, entry: FeedEntry, options: RunOptions) -> bool:
+    """Whether the entry's page is fetched: a story to store or update, when pages are wanted."""
+    return verdict.seen in {Seen.NEW, Seen.CHANGED} and options.fetch_pages and bool(entry.url)
+
+
 def fetch_and_extract(
     fetcher: Fetcher, entry: FeedEntry, rules: ExtractionRules, options: ExtractOptions
 ) -> Extracted:
@@ -152,21 +166,19 @@ def process_entry(
     source: Source,
     feed: ParsedFeed,
     entry: FeedEntry,
+    key: EntryKey,
+    verdict: Verdict,
     fetcher: Fetcher,
     *,
     options: RunOptions,
     sections: list[SectionRef],
     classifier: Classifier | None,
 ) -> publish.Outcome:
-    if not passes_keywords(entry, source.include_list, source.exclude_list):
-        return publish.Outcome.SKIPPED
-    url = canonical_url(entry.url)
-    digest = content_hash(entry)
-    verdict = classify(source.pk, entry.guid, url, digest)
+    """Store one entry the keyword rules let through, as `verdict` (classify) says."""
     if verdict.seen in {Seen.GONE, Seen.UNCHANGED}:
         return publish.Outcome.SKIPPED
     extracted = None
-    if verdict.seen is not Seen.ELSEWHERE and options.fetch_pages and entry.url:
+    if needs_page(verdict, entry, options):
         try:
             rules = ExtractionRules.from_json(source.extraction_rules)
             extracted = fetch_and_extract(fetcher, entry, rules, options.extract)
@@ -179,8 +191,8 @@ def process_entry(
         source=source,
         feed=feed,
         entry=entry,
-        url=url,
-        digest=digest,
+        url=key.url,
+        digest=key.digest,
         extracted=extracted,
         sections=sections,
         classifier=classifier,
@@ -234,10 +246,27 @@ def ingest_source(
     sections = _sections()
     # Oldest first, so stories appear on the site in the order the publisher posted them.
     ordered = sorted(feed.entries, key=lambda e: e.published or started)
-    for entry in ordered:
+    # Keyword rules first, then "is it new?" for the rest in one lookup, before any page.
+    wanted = [e for e in ordered if passes_keywords(e, source.include_list, source.exclude_list)]
+    report.skipped += len(ordered) - len(wanted)
+    keys = [EntryKey(e.guid, canonical_url(e.url), content_hash(e)) for e in wanted]
+    verdicts = classify_many(source.pk, keys)
+    # An entry repeating an earlier one's GUID or URL is asked about again at its turn: the
+    # earlier one may have stored the story by then.
+    repeats = _repeats(keys)
+    for i, (entry, key) in enumerate(zip(wanted, keys, strict=True)):
         try:
+            verdict = classify(source.pk, key.guid, key.url, key.digest) if i in repeats else verdicts[i]
             outcome = process_entry(
-                source, feed, entry, fetcher, options=options, sections=sections, classifier=classifier
+                source,
+                feed,
+                entry,
+                key,
+                verdict,
+                fetcher,
+                options=options,
+                sections=sections,
+                classifier=classifier,
             )
         except (IngestError, DatabaseError, ValueError) as exc:
             report.errors += 1
@@ -255,6 +284,20 @@ def ingest_source(
     # must not turn the next poll into a 304 that hides the entries it never reached.
     _record_success(source, report, started, interval, result.etag, result.last_modified, feed.problem)
     return report
+
+
+def _repeats(keys: list[EntryKey]) -> set[int]:
+    """Indexes of entries whose GUID or canonical URL an earlier entry of the feed has."""
+    guids: set[str] = set()
+    urls: set[str] = set()
+    repeats = set()
+    for i, key in enumerate(keys):
+        if key.guid in guids or (key.url and key.url in urls):
+            repeats.add(i)
+        guids.add(key.guid)
+        if key.url:
+            urls.add(key.url)
+    return repeats
 
 
 def _record_success(

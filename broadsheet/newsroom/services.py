@@ -14,20 +14,26 @@ from django.db import transaction
 from django.urls import reverse
 
 from broadsheet.core import clock
-from broadsheet.core.sanitize import sanitize_html
+from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, unique_slug
 from broadsheet.newsroom.signals import published
 
 
 def listing_paths(article: Article) -> list[str]:
     """Every public path that shows or lists `article`: the pages to purge when it changes."""
+    tag_slugs = article.tags.values_list("slug", flat=True) if article.pk else []
+    return _listing_paths(article, tag_slugs)
+
+
+def _listing_paths(article: Article, tag_slugs: Iterable[str]) -> list[str]:
     if article.published_at is None:
         return []
+    section = article.section.slug
     paths = [
         "/",
-        reverse("site:article", kwargs={"section": article.section.slug, "slug": article.slug}),
-        reverse("site:section", kwargs={"section": article.section.slug}),
-        reverse("site:section_feed", kwargs={"section": article.section.slug}),
+        reverse("site:article", kwargs={"section": section, "slug": article.slug}),
+        reverse("site:section", kwargs={"section": section}),
+        reverse("site:section_feed", kwargs={"section": section}),
         reverse(
             "site:archive",
             kwargs={"year": article.published_at.year, "month": f"{article.published_at.month:02d}"},
@@ -39,10 +45,7 @@ def listing_paths(article: Article) -> list[str]:
     ]
     if article.author is not None:
         paths.append(reverse("site:author", kwargs={"slug": article.author.slug}))
-    if article.pk:
-        paths.extend(
-            reverse("site:tag", kwargs={"slug": slug}) for slug in article.tags.values_list("slug", flat=True)
-        )
+    paths.extend(reverse("site:tag", kwargs={"slug": slug}) for slug in tag_slugs)
     return paths
 
 
@@ -66,7 +69,8 @@ def save_article(article: Article, tags: Iterable[int] | None = None) -> Article
     and announce the change when it is (or was) public or scheduled."""
     before = _previous(article)
     old_paths = listing_paths(before) if before and before.status == Article.Status.PUBLISHED else []
-    article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
+    if not isinstance(article.body, SanitizedHTML):  # the ingest pipeline's bodies already are
+        article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
     if not article.canonical_url:
         article.canonical_url = None
     if not article.slug:
@@ -86,7 +90,11 @@ def save_article(article: Article, tags: Iterable[int] | None = None) -> Article
             action = "withdrawn"
         else:
             action = "updated"
-        _announce(article, action, old_paths + (listing_paths(article) if now_public else []))
+        # A new article has exactly the tags just given: no need to read them back.
+        new_paths: list[str] = []
+        if now_public:
+            new_paths = listing_paths(article) if before or tags else _listing_paths(article, [])
+        _announce(article, action, old_paths + new_paths)
     return article
 
 

@@ -93,18 +93,18 @@ def test_a_lost_race_is_a_duplicate_not_a_crash(publisher, monkeypatch):
     our insert, so our insert meets the unique constraint."""
     first = Source.objects.create(feed_url=publisher.url("/f/rss20.xml"), name="Gazette")
     second = Source.objects.create(feed_url=publisher.url("/f/rss20.xml?copy=1"), name="Wire")
-    real_classify = dedupe.classify
+    real_classify = dedupe.classify_many
     seen = {}
 
-    def stale_classify(source_id, guid, url, digest):
+    def stale_classify(source_id, keys):
         # The second source's check ran before the first source's run committed.
         if source_id == second.pk:
-            return dedupe.Verdict(dedupe.Seen.NEW)
-        return real_classify(source_id, guid, url, digest)
+            return [dedupe.Verdict(dedupe.Seen.NEW) for _key in keys]
+        return real_classify(source_id, keys)
 
     with Fetcher(FetchOptions(total_timeout=10)) as fetcher:
         ingest_source(first, fetcher)
-        monkeypatch.setattr("broadsheet.ingest.pipeline.classify", stale_classify)
+        monkeypatch.setattr("broadsheet.ingest.pipeline.classify_many", stale_classify)
         # No near-duplicate shortcut either: make the database constraint do the work.
         monkeypatch.setattr(publish, "find_near_duplicate", lambda fingerprint, exclude_id=None: None)
         report = ingest_source(second, fetcher)

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import random
+import re
 
 import pytest
 
 from broadsheet.core.sanitize import strip_tags
+from broadsheet.ingest import dedupe
 from broadsheet.ingest.dedupe import (
     MIN_WORDS_FOR_FINGERPRINT,
     NEAR_DUPLICATE_DISTANCE,
+    EntryKey,
+    Seen,
     canonical_url,
+    classify,
+    classify_many,
     content_hash,
     find_near_duplicate,
     hamming,
     simhash,
 )
+from broadsheet.ingest.models import Entry, Source, Tombstone
 from broadsheet.ingest.parse import FeedEntry
 
 from .conftest import FIXTURES
@@ -93,3 +102,84 @@ def test_find_near_duplicate_looks_at_recent_fingerprints(make_article):
     assert find_near_duplicate(simhash(OTHER)) is None
     assert find_near_duplicate(simhash(STORY), exclude_id=article.pk) is None
     assert find_near_duplicate(None) is None
+
+
+def simhash_by_the_book(text: str) -> int | None:
+    """SimHash as written in the textbook: 64 votes per shingle. The reference for the fast one."""
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < MIN_WORDS_FOR_FINGERPRINT:
+        return None
+    shingles = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    votes = [0] * 64
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            votes[bit] += 1 if value >> bit & 1 else -1
+    unsigned = sum(1 << bit for bit in range(64) if votes[bit] > 0)
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def random_texts() -> list[str]:
+    rng = random.Random(6)
+    vocabulary = [*STORY.split(), *OTHER.split(), "Straße", "naïve", "日本", "42"]
+    return [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(30, 1500))) for _ in range(40)]
+
+
+@pytest.mark.parametrize("text", [STORY, OTHER, LONG, STORY * 3, *random_texts()])
+def test_simhash_is_the_textbook_fingerprint(text):
+    assert simhash(text) == simhash_by_the_book(text)
+
+
+@pytest.fixture
+def feed_source(db) -> Source:
+    return Source.objects.create(feed_url="https://wire.test/feed.xml", name="Wire")
+
+
+@pytest.mark.django_db
+def test_classify_many_answers_as_classify_does_one_by_one(feed_source, make_article):
+    other = Source.objects.create(feed_url="https://other.test/feed.xml", name="Other")
+    stored = make_article(canonical_url="https://wire.test/stored")
+    changed = make_article(canonical_url="https://wire.test/changed")
+    elsewhere = make_article(canonical_url="https://wire.test/elsewhere")
+    Entry.objects.create(source=feed_source, guid="stored", article=stored, content_hash="h1")
+    Entry.objects.create(source=feed_source, guid="changed", article=changed, content_hash="old")
+    Entry.objects.create(source=feed_source, guid="gone", article=None, content_hash="h3")
+    Entry.objects.create(source=other, guid="elsewhere", article=elsewhere, content_hash="h4")
+    Tombstone.objects.create(canonical_url="https://wire.test/deleted")
+    keys = [
+        EntryKey("stored", "https://wire.test/stored", "h1"),
+        EntryKey("changed", "https://wire.test/changed", "new"),
+        EntryKey("gone", "https://wire.test/gone", "h3"),
+        EntryKey("elsewhere", "https://wire.test/elsewhere", "h4"),  # same GUID, another source
+        EntryKey("deleted", "https://wire.test/deleted", "h5"),
+        EntryKey("fresh", "https://wire.test/fresh", "h6"),
+        EntryKey("no-url", "", "h7"),
+        EntryKey("fresh", "https://wire.test/fresh", "h6"),  # repeated in the same feed
+    ]
+    verdicts = classify_many(feed_source.pk, keys)
+    assert [v.seen for v in verdicts] == [
+        Seen.UNCHANGED,
+        Seen.CHANGED,
+        Seen.GONE,
+        Seen.ELSEWHERE,
+        Seen.GONE,
+        Seen.NEW,
+        Seen.NEW,
+        Seen.NEW,
+    ]
+    assert verdicts[3].article_id == elsewhere.pk and verdicts[1].article_id == changed.pk
+    assert verdicts == [classify(feed_source.pk, k.guid, k.url, k.digest) for k in keys]
+
+
+@pytest.mark.django_db
+def test_classify_many_asks_three_queries_per_chunk_not_per_entry(
+    feed_source, django_assert_num_queries, monkeypatch
+):
+    keys = [EntryKey(f"g{i}", f"https://wire.test/{i}", "h") for i in range(25)]
+    with django_assert_num_queries(3):
+        assert {v.seen for v in classify_many(feed_source.pk, keys)} == {Seen.NEW}
+    monkeypatch.setattr(dedupe, "LOOKUP_CHUNK", 10)  # 25 entries: three chunks of each query
+    with django_assert_num_queries(9):
+        assert len(classify_many(feed_source.pk, keys)) == 25
+    with django_assert_num_queries(0):
+        assert classify_many(feed_source.pk, []) == []

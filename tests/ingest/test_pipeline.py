@@ -8,6 +8,7 @@ import re
 import pytest
 
 from broadsheet.core import clock
+from broadsheet.core.sanitize import sanitize_html
 from broadsheet.ingest import publish
 from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
@@ -346,3 +347,61 @@ def test_not_a_feed_is_a_source_error(site, fetcher):
     assert not report.ok
     source.refresh_from_db()
     assert "ParseError" in source.last_error
+
+
+def test_an_entry_repeated_within_the_feed_is_stored_once_and_fetched_once(site, fetcher):
+    """ "New?" is answered for the whole feed in one lookup; an entry repeating an earlier one's
+    GUID or URL is asked again at its turn, after the earlier one was stored."""
+    ferry = {"title": "Ferry back", "link": f"{site.base}/story/ferry.html", "guid": "f-1"}
+    items = [
+        ferry,
+        {
+            "title": "Ferry (tracked link)",
+            "link": f"{site.base}/story/ferry.html?utm_source=x",
+            "guid": "f-2",
+        },
+        ferry,
+        {"title": "Fish market moves", "link": f"{site.base}/story/market.html", "guid": "m-1"},
+    ]
+    site.routes["/repeats.xml"] = Route(200, rss(site, items))
+    report = ingest_source(make_source(site, feed="/repeats.xml", mode=Source.Mode.FULL), fetcher)
+    assert (report.new, report.duplicates, report.skipped, report.errors) == (2, 1, 1, 0)
+    assert Article.objects.count() == 2 and Entry.objects.count() == 3
+    assert site.paths().count("/story/ferry.html") == 1
+
+
+def test_stories_are_stored_oldest_first_each_page_fetched_once(site, fetcher):
+    now = clock.now()
+    items = []
+    for n in range(6):  # newest first, as feeds list them; only some pages exist
+        when = now - dt.timedelta(hours=n)
+        items.append(
+            {
+                "title": f"Story {n}",
+                "link": f"{site.base}/story/{'ferry' if n == 2 else 'market' if n == 4 else f'none-{n}'}.html",
+                "guid": f"s-{n}",
+                "description": f"Summary {n}.",
+                "pubDate": when.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            }
+        )
+    site.routes["/six.xml"] = Route(200, rss(site, items))
+    report = ingest_source(make_source(site, feed="/six.xml", mode=Source.Mode.FULL), fetcher)
+    assert (report.new, report.errors) == (6, 0)  # missing pages: the feed's summary stands in
+    stored = list(Article.objects.order_by("pk").values_list("headline", flat=True))
+    assert stored == [f"Story {n}" for n in range(5, -1, -1)]
+    assert sorted(p for p in site.paths() if p.startswith("/story/")) == sorted(
+        {i["link"].removeprefix(site.base) for i in items}
+    )
+
+
+def test_the_body_is_sanitised_once_on_its_way_in(site, fetcher, monkeypatch):
+    calls = []
+    real = services.sanitize_html
+    monkeypatch.setattr(services, "sanitize_html", lambda *a, **k: calls.append(a) or real(*a, **k))
+    report = ingest_source(make_source(site, mode=Source.Mode.FULL), fetcher)
+    assert report.new == 2 and calls == []  # the pipeline's own pass is the last
+    article = Article.objects.get(canonical_url=site.url("/story/ferry.html"))
+    assert article.body == sanitize_html(article.body)
+    article.body = "<p onclick='x()'>Edited by hand</p>"
+    services.save_article(article)  # any other body is sanitised here, as always
+    assert calls and "onclick" not in Article.objects.get(pk=article.pk).body
