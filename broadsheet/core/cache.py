@@ -15,6 +15,12 @@ was half of a hit's CPU. Here:
   nothing has to be told to invalidate anything.
 - Every read unpickles a fresh object, as Django's own backends do, so callers may mutate
   what they get.
+- Between writes, not even the stamps are read. SQLite's `PRAGMA data_version` (a counter in
+  shared memory) changes for a connection whenever any *other* connection, in any process,
+  commits. One extra read-only connection per process asks for it before every read; while
+  it is unchanged, nothing anywhere has been written since our local copies were last checked,
+  so a copy checked since then (and not past its expiry) is served as it is. Profiled under
+  wrk, the stamp query was a third of a page-cache hit.
 
 Options (CACHES["default"]["OPTIONS"]): MAX_ENTRIES (20000; past it the soonest-expiring
 CULL_FREQUENCY-th is dropped), CULL_FREQUENCY (3), LOCAL_BYTES (the LRU's budget per
@@ -60,34 +66,49 @@ def _new_stamp() -> int:
 
 
 class _LocalCopies:
-    """The pickled bytes of recently read entries in this process, bounded by total size."""
+    """The pickled bytes of recently read entries in this process, bounded by total size.
+
+    Each copy remembers its stamp, its expiry, and the generation (see SQLiteCache._generation)
+    in which it was last known to match the database.
+    """
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+        self.items: OrderedDict[str, list[Any]] = OrderedDict()  # key -> [stamp, data, expires, generation]
         self.lock = threading.Lock()
 
-    def get(self, key: str, stamp: int) -> bytes | None:
+    def current(self, key: str, generation: int, now: float) -> bytes | None:
+        """The copy of `key` if it was checked in this generation and has not expired."""
+        with self.lock:
+            found = self.items.get(key)
+            if found is None or found[3] != generation or found[2] <= now:
+                return None
+            self.items.move_to_end(key)
+            return found[1]  # type: ignore[no-any-return]
+
+    def confirm(self, key: str, stamp: int, expires: float, generation: int) -> bytes | None:
+        """The copy of `key` if its stamp is `stamp` (then it is current as of `generation`)."""
         with self.lock:
             found = self.items.get(key)
             if found is None or found[0] != stamp:
                 return None
+            found[2], found[3] = expires, generation
             self.items.move_to_end(key)
-            return found[1]
+            return found[1]  # type: ignore[no-any-return]
 
-    def put(self, key: str, stamp: int, data: bytes) -> None:
+    def put(self, key: str, stamp: int, data: bytes, expires: float, generation: int) -> None:
         if len(data) * LOCAL_MAX_SHARE > self.budget:
             return
         with self.lock:
             old = self.items.pop(key, None)
             if old is not None:
                 self.used -= len(old[1])
-            self.items[key] = (stamp, data)
+            self.items[key] = [stamp, data, expires, generation]
             self.used += len(data)
             while self.used > self.budget and self.items:
-                _, (_, dropped) = self.items.popitem(last=False)
-                self.used -= len(dropped)
+                _, dropped = self.items.popitem(last=False)
+                self.used -= len(dropped[1])
 
     def discard(self, keys: Iterable[str]) -> None:
         with self.lock:
@@ -115,6 +136,11 @@ class SQLiteCache(BaseCache):
         self._writes = 0
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        # The change detector: one connection that only ever asks PRAGMA data_version.
+        self._version_lock = threading.Lock()
+        self._version_conn: sqlite3.Connection | None = None
+        self._version_seen: int | None = None
+        self._generation_count = 0
 
     # Connections: one per thread, never inherited across fork.
 
@@ -124,6 +150,8 @@ class SQLiteCache(BaseCache):
             self._pid = os.getpid()
             self._threads = threading.local()
             self.local.clear()
+            self._version_conn = None
+            self._version_seen = None
         conn: sqlite3.Connection | None = getattr(self._threads, "conn", None)
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,32 +187,61 @@ class SQLiteCache(BaseCache):
     def _dumps(value: Any) -> bytes:
         return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
+    def _generation(self) -> int:
+        """A number that changes whenever any connection but the detector's has committed
+        since the last call: copies checked in the current generation are still current."""
+        self._connection()  # resets per-process state after a fork
+        with self._version_lock:
+            if self._version_conn is None:
+                self._version_conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                )
+            (value,) = self._version_conn.execute("PRAGMA data_version").fetchone()
+            if value != self._version_seen:
+                self._version_seen = value
+                self._generation_count += 1
+            return self._generation_count
+
     def _fetch(self, keys: list[str]) -> dict[str, bytes]:
         """Pickled values of the live entries among `keys` (full keys), from the LRU or SQLite."""
-        conn = self._connection()
+        # Taken before reading: a commit after this point starts a new generation, so nothing
+        # read below can be trusted for longer than it is true.
+        generation = self._generation()
         now = time.time()
         found: dict[str, bytes] = {}
-        for start in range(0, len(keys), MAX_PARAMS):
-            chunk = keys[start : start + MAX_PARAMS]
+        unchecked: list[str] = []
+        for key in keys:
+            data = self.local.current(key, generation, now)
+            if data is None:
+                unchecked.append(key)
+            else:
+                found[key] = data
+        if not unchecked:
+            return found
+        conn = self._connection()
+        for start in range(0, len(unchecked), MAX_PARAMS):
+            chunk = unchecked[start : start + MAX_PARAMS]
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
-                f"SELECT key, stamp FROM cache_entry WHERE key IN ({marks}) AND expires > ?", (*chunk, now)
+                f"SELECT key, stamp, expires FROM cache_entry WHERE key IN ({marks}) AND expires > ?",
+                (*chunk, now),
             ).fetchall()
             missing: dict[str, int] = {}
-            for key, stamp in rows:
-                data = self.local.get(key, stamp)
+            for key, stamp, expires in rows:
+                data = self.local.confirm(key, stamp, expires, generation)
                 if data is None:
                     missing[key] = stamp
                 else:
                     found[key] = data
             if missing:
                 marks = ",".join("?" * len(missing))
-                for key, stamp, data in conn.execute(
-                    f"SELECT key, stamp, value FROM cache_entry WHERE key IN ({marks})", tuple(missing)
+                for key, stamp, expires, data in conn.execute(
+                    f"SELECT key, stamp, expires, value FROM cache_entry WHERE key IN ({marks})",
+                    tuple(missing),
                 ):
                     # Rewritten between our two reads: the newer value is as good as the older.
                     found[key] = data
-                    self.local.put(key, stamp, data)
+                    self.local.put(key, stamp, data, expires, generation)
         return found
 
     def _write(self, items: dict[str, Any], timeout: float | None | object) -> None:

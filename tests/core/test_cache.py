@@ -118,3 +118,55 @@ def test_local_copies_stay_within_budget(db: Path) -> None:
     cache.set("big", b"y" * 50_000)
     assert cache.get("big") == b"y" * 50_000
     assert "big" not in {k.rsplit(":", 1)[-1] for k in cache.local.items}
+
+
+def test_reads_between_writes_do_not_query_the_table(db: Path) -> None:
+    cache = _cache(db)
+    cache.set_many({"page": b"<html>", "gen": "g1"})
+    assert cache.get_many(["page", "gen"]) == {"page": b"<html>", "gen": "g1"}
+    statements: list[str] = []
+    cache._connection().set_trace_callback(statements.append)
+    for _ in range(10):
+        assert cache.get_many(["page", "gen"]) == {"page": b"<html>", "gen": "g1"}
+    assert not [s for s in statements if "cache_entry" in s]
+    # A miss still asks the table (absence is not remembered).
+    assert cache.get("nothing") is None
+    assert [s for s in statements if "cache_entry" in s]
+
+
+def test_a_write_from_another_thread_or_process_is_seen_at_once(db: Path) -> None:
+    import threading
+
+    first, second = _cache(db), _cache(db)
+    first.set("page", "v0")
+    assert first.get("page") == second.get("page") == "v0"
+    writer = threading.Thread(target=first.set, args=("page", "v1"))  # another connection
+    writer.start()
+    writer.join()
+    assert first.get("page") == "v1" and second.get("page") == "v1"
+    second.touch("page", timeout=1)
+    second.delete("page")
+    assert first.get("page") is None
+
+
+def test_interleaved_writers_and_readers_always_see_the_last_write(db: Path) -> None:
+    import random
+
+    caches = [_cache(db) for _ in range(3)]
+    rng = random.Random(7)
+    last: dict[str, int] = {}
+    for step in range(400):
+        key = f"k{rng.randrange(4)}"
+        if rng.random() < 0.3:
+            rng.choice(caches).set(key, step)
+            last[key] = step
+        else:
+            assert rng.choice(caches).get(key) == last.get(key), (step, key)
+
+
+def test_a_local_copy_is_not_served_past_its_expiry(db: Path) -> None:
+    cache = _cache(db)
+    cache.set("brief", "x", timeout=1)
+    assert cache.get("brief") == "x"
+    time.sleep(1.1)
+    assert cache.get("brief") is None
