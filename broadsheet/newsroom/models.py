@@ -155,6 +155,8 @@ class Article(models.Model):
             models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
             models.Index(fields=["author", "status", "published_at"], name="article_author_idx"),
             models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
+            # Ingest's near-duplicate check reads the newest few hundred by creation time.
+            models.Index(fields=["created_at"], name="article_created_at_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["canonical_url"], name="article_canonical_url_unique"),
