@@ -150,14 +150,23 @@ def prune(now: dt.datetime | None = None) -> int:
 
 def refresh() -> None:
     """Recompute trending and top stories into the cache (the periodic task's work)."""
-    cache.set_many({TRENDING_KEY: compute_trending(), TOP_STORIES_KEY: compute_top_stories()}, CACHE_TTL)
+    values = {TRENDING_KEY: compute_trending(), TOP_STORIES_KEY: compute_top_stories()}
+    cache.set_many(values, CACHE_TTL)
+    # Kept without expiry: when the fresh copy lapses, pages show this one until the next
+    # refresh rather than computing the lists in a request (seconds at a million articles).
+    cache.set_many({key + LAST: value for key, value in values.items()}, timeout=None)
+
+
+LAST = ":last"
 
 
 def _cached(key: str, compute: Any) -> list[dict[str, Any]]:
-    value = cache.get(key)
+    found = cache.get_many([key, key + LAST])
+    value = found.get(key, found.get(key + LAST))
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_TTL)
+        cache.set(key + LAST, value, timeout=None)
     return list(value)
 
 

@@ -161,3 +161,15 @@ def test_a_scheduled_story_loses_its_preview_banner_when_it_comes_due(staff_clie
     Article.objects.filter(pk=article.pk).update(published_at=clock.now() - dt.timedelta(seconds=1))
     Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
     assert "Preview — not public." not in page(staff_client, article.get_absolute_url())
+
+
+def test_an_expired_widget_list_is_served_from_its_last_copy_while_it_refreshes(client, make_article):
+    make_article(headline="Ferry plan approved")
+    page(client)  # computes and stores every list, with its last copy
+    cache.delete(widgets.CATEGORIES_KEY)  # the fresh copy expired
+    cache.set(widgets.CATEGORIES_KEY + widgets.LAST, [{"name": "Harbor Desk", "url": "/h/", "count": 7}], None)
+    html = page(client)
+    assert "Harbor Desk" in html  # the last copy, not a computation in the request
+    # The refresh was queued (the test task backend runs it at once): the fresh list is back.
+    assert [c["name"] for c in cache.get(widgets.CATEGORIES_KEY)] != ["Harbor Desk"]
+    assert "Harbor Desk" not in page(client)
