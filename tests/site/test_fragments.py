@@ -167,7 +167,9 @@ def test_an_expired_widget_list_is_served_from_its_last_copy_while_it_refreshes(
     make_article(headline="Ferry plan approved")
     page(client)  # computes and stores every list, with its last copy
     cache.delete(widgets.CATEGORIES_KEY)  # the fresh copy expired
-    cache.set(widgets.CATEGORIES_KEY + widgets.LAST, [{"name": "Harbor Desk", "url": "/h/", "count": 7}], None)
+    cache.set(
+        widgets.CATEGORIES_KEY + widgets.LAST, [{"name": "Harbor Desk", "url": "/h/", "count": 7}], None
+    )
     html = page(client)
     assert "Harbor Desk" in html  # the last copy, not a computation in the request
     # The refresh was queued (the test task backend runs it at once): the fresh list is back.
