@@ -1,4 +1,5 @@
-"""Related stories for an article page, and the latest stories per section for the home page."""
+"""Ranked article lists written as SQL: related stories (article page), the latest per
+section (home page) and a tag's stories (tag page). Each returns ids; rows are loaded after."""
 
 from __future__ import annotations
 
@@ -20,21 +21,27 @@ CANDIDATES = 60
 PRECOMPUTED_MAX = 6
 
 
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _column(model: Any, field: str) -> str:
+    """The quoted column of `field` ("pk" for the primary key)."""
+    meta = model._meta
+    found = meta.pk if field == "pk" else meta.get_field(field)
+    return str(connection.ops.quote_name(found.column))
+
+
 def _related_ids_sql() -> str:
     """The ranking of related_articles() as SQL: written by hand for the reason given in
     _latest_ids_sql() (the ORM version, with its filtered join and EXISTS, compiled in ~8 ms)."""
-    quote = connection.ops.quote_name
-    article, related = Article._meta, RelatedArticle._meta
-    through = Article.tags.through._meta
-
-    def col(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    a_table, r_table, t_table = (quote(m.db_table) for m in (article, related, through))
-    pk, section, status = quote(article.pk.column), col(article, "section"), col(article, "status")  # type: ignore[union-attr]
-    published = col(article, "published_at")
-    r_article, r_related, r_rank = col(related, "article"), col(related, "related"), col(related, "rank")
-    t_article, t_tag = col(through, "article"), col(through, "tag")
+    through = Article.tags.through
+    a_table, r_table, t_table = _table(Article), _table(RelatedArticle), _table(through)
+    pk, section, status = _column(Article, "pk"), _column(Article, "section"), _column(Article, "status")
+    published = _column(Article, "published_at")
+    r_article, r_related = _column(RelatedArticle, "article"), _column(RelatedArticle, "related")
+    r_rank = _column(RelatedArticle, "rank")
+    t_article, t_tag = _column(through, "article"), _column(through, "tag")
     return (
         f"SELECT a.{pk} FROM {a_table} a"
         f" LEFT JOIN {r_table} r ON r.{r_related} = a.{pk} AND r.{r_article} = %(article)s"
@@ -81,13 +88,9 @@ def _latest_ids_sql(sections: int) -> str:
     subqueries OR-ed together) took about 12 ms of Python to compile per home page, the SQL
     itself half a millisecond. Each branch is wrapped so SQLite accepts its LIMIT.
     """
-    quote = connection.ops.quote_name
-    meta = Article._meta
-    table = quote(meta.db_table)
-    pk = quote(meta.pk.column)  # type: ignore[union-attr]
-    section = quote(meta.get_field("section").column)  # type: ignore[union-attr]
-    status = quote(meta.get_field("status").column)  # type: ignore[union-attr]
-    published = quote(meta.get_field("published_at").column)  # type: ignore[union-attr]
+    table, pk = _table(Article), _column(Article, "pk")
+    section, status = _column(Article, "section"), _column(Article, "status")
+    published = _column(Article, "published_at")
     branch = (
         f"SELECT * FROM (SELECT {pk} FROM {table} WHERE {section} = %s AND {status} = %s "
         f"AND {published} <= %s ORDER BY {published} DESC, {pk} DESC LIMIT %s) AS branch{{n}}"
@@ -125,14 +128,14 @@ def _tag_ids_sql() -> str:
     SQLite walk the (small) tag first. Left to itself, with the archive-wide status/date index
     ordered as the page wants, SQLite walked that index and tested every story for the tag: at
     a million stories, 64 ms for a tag of 1,652."""
-    quote = connection.ops.quote_name
-    article, through = Article._meta, Article.tags.through._meta
-    a_table, t_table = quote(article.db_table), quote(through.db_table)
-    pk = quote(article.pk.column)  # type: ignore[union-attr]
-    status = quote(article.get_field("status").column)  # type: ignore[union-attr]
-    published = quote(article.get_field("published_at").column)  # type: ignore[union-attr]
-    t_article = quote(through.get_field("article").column)  # type: ignore[union-attr]
-    t_tag = quote(through.get_field("tag").column)  # type: ignore[union-attr]
+    through = Article.tags.through
+    a_table, t_table = _table(Article), _table(through)
+    pk, status, published = (
+        _column(Article, "pk"),
+        _column(Article, "status"),
+        _column(Article, "published_at"),
+    )
+    t_article, t_tag = _column(through, "article"), _column(through, "tag")
     return (
         f"SELECT a.{pk} FROM {t_table} t CROSS JOIN {a_table} a"
         f" WHERE a.{pk} = t.{t_article} AND t.{t_tag} = %s AND a.{status} = 'published'"
