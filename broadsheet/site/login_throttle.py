@@ -1,4 +1,11 @@
-"""Login throttling: repeated failures for one username or one address lock logins for a while."""
+"""Login throttling: repeated failures for one username or one address lock logins for a while.
+
+Each attempt is counted *before* its password is checked, with the cache's atomic incr(), and
+an attempt whose count is over the limit is refused unchecked; a successful one takes its count
+back. Counting failures afterwards (check, then count) let 64 concurrent wrong passwords for one
+account test 13 of them against a limit of 5: every request read "not locked" before any had
+failed. Counted first, at most the limit's worth of passwords is ever checked in a window.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -31,8 +38,12 @@ LOCKED_MESSAGE = (
     "For your safety, logging in is paused for 15 minutes; please try again later."
 )
 
+THROTTLED_ATTRIBUTE = "broadsheet_login_throttled"
 
-def _subjects(request: HttpRequest | None, username: str | None) -> list[tuple[str, str]]:
+Subject = tuple[str, str]
+
+
+def _subjects(request: HttpRequest | None, username: str | None) -> list[Subject]:
     # Both the account and the address: one stops guessing a password, the other stops one
     # client walking through many usernames.
     subjects = []
@@ -47,24 +58,52 @@ def _lock_key(scope: str, ident: str) -> str:
     return f"broadsheet:lock:{scope}:{ident}"
 
 
+def _limit() -> int:
+    return int(getattr(settings, "BROADSHEET_LOGIN_ATTEMPTS", DEFAULT_ATTEMPTS))
+
+
 def is_locked(request: HttpRequest | None, username: str | None) -> bool:
     """Whether logins for `username` or from this client are paused."""
     keys = [_lock_key(scope, ident) for scope, ident in _subjects(request, username)]
     return bool(keys) and bool(cache.get_many(keys))
 
 
-def record_failure(
-    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    """`user_login_failed` receiver: count the failure; lock once the limit is reached."""
-    username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username")
-    limit = int(getattr(settings, "BROADSHEET_LOGIN_ATTEMPTS", DEFAULT_ATTEMPTS))
-    for scope, ident in _subjects(request, str(username) if username else None):
-        # add(), not set(): attempts during the lock must not keep extending it.
-        if ratelimit.hit(scope, ident, FAILURE_WINDOW_SECONDS) >= limit and cache.add(
-            _lock_key(scope, ident), 1, timeout=LOCK_SECONDS
-        ):
-            logger.warning("Paused logins (%s) for %d s after %d failures", scope, LOCK_SECONDS, limit)
+def _lock(scope: str, ident: str) -> None:
+    # add(), not set(): attempts during the lock must not keep extending it.
+    if cache.add(_lock_key(scope, ident), 1, timeout=LOCK_SECONDS):
+        logger.warning("Paused logins (%s) for %d s after %d failures", scope, LOCK_SECONDS, _limit())
+
+
+def reserve_attempt(subjects: list[Subject]) -> bool:
+    """Count one attempt for every subject; False (nothing left counted) when one is over the limit.
+
+    A refused attempt is taken back, so hammering during a lock does not keep the count up
+    and the lock ends when it says it will.
+    """
+    limit = _limit()
+    counted: list[Subject] = []
+    for scope, ident in subjects:
+        seen = ratelimit.hit(scope, ident, FAILURE_WINDOW_SECONDS)
+        counted.append((scope, ident))
+        if seen > limit:
+            release_attempt(counted)
+            _lock(scope, ident)
+            return False
+    return True
+
+
+def release_attempt(subjects: list[Subject]) -> None:
+    """Take back an attempt that did not fail (the password was right)."""
+    for scope, ident in subjects:
+        ratelimit.unhit(scope, ident, FAILURE_WINDOW_SECONDS)
+
+
+def record_failure(subjects: list[Subject]) -> None:
+    """After a wrong password (already counted): lock each subject that has reached the limit."""
+    limit = _limit()
+    for scope, ident in subjects:
+        if ratelimit.count(scope, ident, FAILURE_WINDOW_SECONDS) >= limit:
+            _lock(scope, ident)
 
 
 def clear_failures(
@@ -81,12 +120,11 @@ def clear_failures(
 
 def connect_signals() -> None:
     """Connect the receivers; called once from SiteConfig.ready()."""
-    user_login_failed.connect(record_failure, dispatch_uid="site.login_throttle.failed")
     user_logged_in.connect(clear_failures, dispatch_uid="site.login_throttle.logged_in")
 
 
 class ThrottledModelBackend(ModelBackend):
-    """ModelBackend that refuses, before checking any password, while logins are paused.
+    """ModelBackend that counts each attempt first and refuses, unchecked, past the limit.
 
     Raising PermissionDenied stops authenticate() from trying any other backend, so no
     password is tested during a lock, whatever login form was used.
@@ -99,9 +137,18 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        if is_locked(request, _username(username, kwargs)):
+        subjects = _subjects(request, _username(username, kwargs))
+        if is_locked(request, _username(username, kwargs)) or not reserve_attempt(subjects):
+            if request is not None:
+                # authenticate() turns the refusal into None; the form reads this to say why.
+                setattr(request, THROTTLED_ATTRIBUTE, True)
             raise PermissionDenied(LOCKED_MESSAGE)
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            record_failure(subjects)
+        else:
+            release_attempt(subjects)
+        return user
 
     async def aauthenticate(
         self,
@@ -110,10 +157,9 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        # ModelBackend has its own async path that never calls authenticate(): guard it too.
-        if await sync_to_async(is_locked)(request, _username(username, kwargs)):
-            raise PermissionDenied(LOCKED_MESSAGE)
-        return await super().aauthenticate(request, username=username, password=password, **kwargs)
+        # ModelBackend's async path never calls authenticate(): run ours, which checks the
+        # password with the same counting around it.
+        return await sync_to_async(self.authenticate)(request, username=username, password=password, **kwargs)
 
 
 def _username(username: str | None, credentials: dict[str, Any]) -> str | None:
@@ -129,6 +175,13 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     error_messages = {**AdminAuthenticationForm.error_messages, "throttled": LOCKED_MESSAGE}
 
     def clean(self) -> dict[str, Any]:
-        if is_locked(self.request, self.cleaned_data.get("username")):
+        username = self.cleaned_data.get("username")
+        if is_locked(self.request, username):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            # Concurrent attempts used up the last tries while this one was being counted.
+            if getattr(self.request, THROTTLED_ATTRIBUTE, False):
+                raise ValidationError(self.error_messages["throttled"], code="throttled") from None
+            raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 from django.conf import settings
@@ -70,6 +71,14 @@ def hit(scope: str, ident: str, window: int) -> int:
         cache.add(current, 1, timeout=window * 2)
         now_count = 1
     return now_count + int(cache.get(previous, 0))
+
+
+def unhit(scope: str, ident: str, window: int) -> None:
+    """Take back one event counted by hit() (an attempt that turned out not to count)."""
+    current, _ = _keys(scope, ident, window)
+    # Gone (evicted, or the window turned since): nothing of ours is left to take back.
+    with contextlib.suppress(ValueError):
+        cache.decr(current)
 
 
 def count(scope: str, ident: str, window: int) -> int:

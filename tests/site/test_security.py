@@ -7,14 +7,18 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth import aauthenticate, authenticate, get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
 from broadsheet.newsroom.models import Page
@@ -208,6 +212,71 @@ def test_backend_refuses_during_a_lock_whatever_the_form(throttled, staff) -> No
     assert async_to_sync(aauthenticate)(request, username="desk", password=PASSWORD) is None
 
 
+class CountingHasher(MD5PasswordHasher):
+    """The test settings' hasher, counting the passwords it is asked to check."""
+
+    checked = 0
+    lock = threading.Lock()
+
+    def verify(self, password: str, encoded: str) -> bool:
+        with CountingHasher.lock:
+            CountingHasher.checked += 1
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_passwords_check_at_most_the_limit(tmp_path: Path) -> None:
+    """64 wrong passwords at once for one account: only the limit's worth is ever checked.
+
+    Checking a lock, then the password, then counting let 13-14 of 64 through a limit of 5.
+    The shared SQLite cache is the one a single-machine site runs on.
+    """
+    login_throttle.connect_signals()
+    shared_cache = {
+        "default": {
+            "BACKEND": "broadsheet.core.cache.SQLiteCache",
+            "LOCATION": str(tmp_path / "cache.sqlite3"),
+        }
+    }
+    hasher = f"{__name__}.CountingHasher"
+    with override_settings(
+        AUTHENTICATION_BACKENDS=[BACKEND],
+        BROADSHEET_LOGIN_ATTEMPTS=5,
+        CACHES=shared_cache,
+        PASSWORD_HASHERS=[hasher],
+    ):
+        get_user_model().objects.create_user("desk", "desk@example.com", PASSWORD, is_staff=True)
+        CountingHasher.checked = 0
+        start = threading.Barrier(64)
+
+        def attempt(n: int) -> object:
+            try:
+                request = RequestFactory().post("/admin/login/", REMOTE_ADDR=f"198.51.100.{n + 1}")
+                start.wait()
+                return authenticate(request, username="desk", password=f"wrong-{n}")
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            results = list(pool.map(attempt, range(64)))
+        assert results == [None] * 64
+        assert CountingHasher.checked <= 5
+        assert login_throttle.is_locked(None, "desk")
+        # The right password is refused too while the lock lasts, and is not even checked.
+        checked = CountingHasher.checked
+        assert authenticate(RequestFactory().post("/"), username="desk", password=PASSWORD) is None
+        assert CountingHasher.checked == checked
+
+
+def test_success_does_not_use_up_the_address_allowance(throttled, staff) -> None:
+    """Attempts are counted before the password is known; a right one takes its count back."""
+    client = Client()
+    for _ in range(8):
+        response = _login(client, "desk", PASSWORD, ip="192.0.2.80")
+        assert response.status_code == 302
+        client.logout()
+
+
 @pytest.mark.parametrize(
     ("proxies", "forwarded", "expected"),
     [
@@ -251,6 +320,41 @@ def test_prod_settings_refuse_a_short_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_prod_settings_refuse_a_key_that_django_would_warn_about() -> None:
+    """40 random characters passed our old rule (32) but drew check --deploy's W009."""
+    for key in (secrets.token_hex(20), "ab" * 30, "django-insecure-" + secrets.token_urlsafe(50)):
+        result = _run(
+            ["-c", "import broadsheet.settings.prod"], _clean_env(SECRET_KEY=key, ALLOWED_HOSTS="example.com")
+        )
+        assert result.returncode != 0, key
+        assert "SECRET_KEY must be set in production: at least 50" in result.stderr
+
+
+IS_SECURE = """
+import django; django.setup()
+from django.test import RequestFactory
+request = RequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https", secure=False)
+print("secure" if request.is_secure() else "plain")
+"""
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [("0", "plain"), ("1", "secure")])
+def test_forwarded_proto_is_believed_only_behind_trusted_proxies(
+    tmp_path: Path, proxies: str, expected: str
+) -> None:
+    """Served directly, a client's own X-Forwarded-Proto: https must not pass for HTTPS."""
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="broadsheet.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.com",
+        BROADSHEET_DATA_DIR=str(tmp_path),
+        BROADSHEET_TRUSTED_PROXIES=proxies,
+    )
+    result = _run(["-c", IS_SECURE], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def test_prod_settings_refuse_without_allowed_hosts() -> None:
