@@ -78,6 +78,13 @@ def lowercase_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+def is_panic(exc: BaseException) -> bool:
+    """Is `exc` a Rust panic inside Tantivy? pyo3 raises those as `pyo3_runtime.PanicException`,
+    which derives from BaseException (so `except Exception` lets it through and it ends the
+    worker thread) and cannot be imported by name."""
+    return type(exc).__name__ == "PanicException" and type(exc).__module__ == "pyo3_runtime"
+
+
 def index_exists(path: Path) -> bool:
     return (path / "meta.json").is_file()
 
