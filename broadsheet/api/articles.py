@@ -16,7 +16,7 @@ from broadsheet.api import cursors, represent
 from broadsheet.api.auth import TokenAuth
 from broadsheet.api.caching import cacheable
 from broadsheet.api.errors import Conflict, NotFound, Unprocessable
-from broadsheet.api.fields import Text, Timestamp
+from broadsheet.api.fields import MAX_ID, Text, Timestamp
 from broadsheet.api.schemas import ArticleCreate, ArticleOut, ArticlePage, ArticleUpdate, ErrorOut
 from broadsheet.core import clock
 from broadsheet.ingest.models import Entry
@@ -25,7 +25,6 @@ from broadsheet.newsroom.models import RESERVED_SLUGS, Article, ArticleSlugHisto
 
 router = Router(tags=["articles"])
 
-MAX_ID = 2**63 - 1
 # 500 is documented too: an unexpected error still answers in the error shape.
 READ_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {
@@ -34,6 +33,7 @@ WRITE_ERRORS: dict[int, Any] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,
     500: ErrorOut,
@@ -76,7 +76,8 @@ def list_articles(
     if author:
         articles = articles.filter(author__slug=author)
     if source:
-        if source.isdigit() and int(source) <= MAX_ID:
+        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
+        if source.isascii() and source.isdigit() and int(source) <= MAX_ID:
             entries = Entry.objects.filter(source_id=int(source), article__isnull=False)
             articles = articles.filter(pk__in=entries.values("article_id"))
         else:

@@ -6,16 +6,26 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
 from broadsheet.api.errors import BadRequest
+from broadsheet.api.fields import MAX_ID
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CURSOR_CHARS = 500
+# Any time a database could hand us, with a day to spare at each end of Python's range, so
+# that applying an offset of up to ±24 h never overflows (0001-01-01T00:00+23:59 would).
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+# Exactly what `datetime.isoformat()` writes for an aware time, and nothing else.
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?[+-]\d{2}:\d{2}")
+# Text a database cannot hold (PostgreSQL refuses NUL; UTF-8 has no lone surrogates).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def encode(*values: Any) -> str:
@@ -25,7 +35,12 @@ def encode(*values: Any) -> str:
 
 
 def decode(cursor: str, *types: type) -> tuple[Any, ...]:
-    """The values `encode` packed, checked against `types`; BadRequest for anything else."""
+    """The values `encode` packed, checked against `types`; BadRequest for anything else.
+
+    A cursor comes back from the client, so it is input like any other: every value is checked
+    to be one `encode` could have written (an aware time within the years the API accepts, an
+    id that fits a 64-bit column, text a database can store) before it reaches a query.
+    """
     try:
         if len(cursor) > MAX_CURSOR_CHARS:
             raise ValueError("too long")
@@ -34,25 +49,33 @@ def decode(cursor: str, *types: type) -> tuple[Any, ...]:
         if not isinstance(values, list) or len(values) != len(types):
             raise ValueError("wrong shape")
         return tuple(_typed(value, kind) for value, kind in zip(values, types, strict=True))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest("This cursor is not one the API gave out.", code="invalid_cursor") from exc
+    # OverflowError: a time whose offset cannot be applied; RecursionError: JSON nested too deep.
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error) as exc:
+        raise BadRequest(
+            "This cursor is not one the API gave out: pass `next` back unchanged, or leave it out "
+            "to start from the first page.",
+            code="invalid_cursor",
+        ) from exc
 
 
 def _typed(value: Any, kind: type) -> Any:
     if kind is dt.datetime:
-        if not isinstance(value, str):
-            raise TypeError("expected a timestamp")
+        if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
+            raise TypeError("expected an ISO 8601 time with an offset")
         when = dt.datetime.fromisoformat(value)
-        if when.tzinfo is None:
-            raise ValueError("naive timestamp")
+        # Compared, never converted: converting 0001-01-01T00:00+23:59 to UTC overflows.
+        if not EARLIEST <= when <= LATEST:
+            raise ValueError("time out of range")
         return when
     if kind is int:
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
             raise TypeError("expected an id")
         return value
-    if not isinstance(value, kind):
-        raise TypeError(f"expected {kind.__name__}")
-    return value
+    if kind is str:
+        if not isinstance(value, str) or _UNSTORABLE.search(value):
+            raise TypeError("expected text")
+        return value
+    raise TypeError(f"cannot decode {kind.__name__}")
 
 
 def next_url(request: HttpRequest, cursor: str) -> str:

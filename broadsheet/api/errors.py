@@ -3,15 +3,17 @@
 ApiError                  {"error": {"code": "...", "message": "...", "details": ...}}
 ├── BadRequest       400  a malformed cursor or body
 ├── Unauthorized     401  no token, or not a token we know (revoked, unknown)
-├── Forbidden        403  a token whose user may no longer write
+├── Forbidden        403  a token whose user may no longer write, or lacks the permission
 ├── NotFound         404  no such article, or no such path under /api/
 ├── Conflict         409  the slug or feed is taken already
+├── PayloadTooLarge  413  a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE
 ├── Unprocessable    422  well-formed input the site cannot apply (unknown section, no feed found)
 ├── RateLimited      429  too many write calls for this token; carries Retry-After
 └── Unavailable      503  the search index cannot be read right now
 
 Django's and django-ninja's own exceptions (Http404, validation errors, 401 from the auth
-class, 405 from the router) are turned into the same shape by `install_handlers` and
+class, 405 from the router, RequestDataTooBig and other SuspiciousOperations from reading the
+request) are turned into the same shape by `install_handlers` and
 `json_errors`, so a client never has to parse two kinds of error.
 """
 
@@ -23,6 +25,8 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -60,6 +64,10 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status, code = 409, "conflict"
+
+
+class PayloadTooLarge(ApiError):
+    status, code = 413, "too_large"
 
 
 class Unprocessable(ApiError):
@@ -113,6 +121,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404, "not_found", "Nothing here.")
 
 
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django raises these while reading the request (the body is read lazily, inside the view):
+    they are the client's fault, so a 4xx, as Django's own handler would answer outside the API."""
+    logger.warning("Refused %s %s: %s", request.method, request.path, exc)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _api_error(
+            request,
+            PayloadTooLarge(f"The body is larger than {limit} bytes.", details={"max_bytes": limit}),
+        )
+    return _api_error(request, BadRequest("The request cannot be read."))
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
@@ -124,6 +145,7 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _validation_error)  # type: ignore[arg-type]
     api.add_exception_handler(HttpError, _http_error)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, _not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(SuspiciousOperation, _suspicious)  # type: ignore[arg-type]
 
 
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

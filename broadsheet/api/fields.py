@@ -1,4 +1,5 @@
-"""Input types shared by parameters and bodies: text the databases accept, bounded times."""
+"""Input types shared by parameters and bodies: text the databases accept, bounded times,
+URLs that fit their columns, ids that fit 64 bits."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, AnyHttpUrl, BeforeValidator, UrlConstraints
 
 from broadsheet.core import clock
 
@@ -16,6 +17,10 @@ _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 # Far enough out for any news date, near enough that converting between zones never overflows.
 EARLIEST = dt.datetime(1800, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+# The URL columns' length (Article.lead_image_url, Source.feed_url).
+MAX_URL_CHARS = 1000
+# The largest id a 64-bit primary key holds: larger ones are refused, never overflowed.
+MAX_ID = 2**63 - 1
 
 
 def _storable(value: str) -> str:
@@ -43,5 +48,15 @@ def _bounded(value: dt.datetime) -> dt.datetime:
     return clock.make_aware(value)
 
 
+def _fits_column(value: AnyHttpUrl) -> AnyHttpUrl:
+    """The URL as it will be stored fits its column. pydantic checks the length of the text as
+    sent, but normalising can grow it sixfold ("é" becomes "%C3%A9"): PostgreSQL would refuse
+    the row with a 500, SQLite would keep a URL longer than the column says."""
+    if len(str(value)) > MAX_URL_CHARS:
+        raise ValueError(f"the URL is longer than {MAX_URL_CHARS} characters once encoded")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
 Timestamp = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_bounded)]
+WebUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=MAX_URL_CHARS), AfterValidator(_fits_column)]

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AnyHttpUrl, Field, UrlConstraints
+from pydantic import Field
 
-from broadsheet.api.fields import Text, Timestamp
+from broadsheet.api.fields import Text, Timestamp, WebUrl
 
 # -- errors ----------------------------------------------------------------------------------
 
@@ -197,9 +197,7 @@ class ArticleFields(Schema):
         None, min_length=2, max_length=12, pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$"
     )
     is_sticky: bool | None = None
-    lead_image_url: Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)] | Literal[""] | None = Field(
-        None, description="A remote image; empty to clear."
-    )
+    lead_image_url: WebUrl | Literal[""] | None = Field(None, description="A remote image; empty to clear.")
     lead_image_alt: Text | None = Field(None, max_length=300)
     lead_image_caption: Text | None = Field(None, max_length=500)
     lead_image_credit: Text | None = Field(None, max_length=200)
@@ -222,9 +220,7 @@ class ArticleUpdate(ArticleFields):
 
 
 class SourceCreate(Schema):
-    url: Annotated[AnyHttpUrl, UrlConstraints(max_length=1000)] = Field(
-        description="A feed URL, or a page that links to its feed."
-    )
+    url: WebUrl = Field(description="A feed URL, or a page that links to its feed.")
     section: Text | None = Field(None, max_length=80, description="A section's name or slug.")
     mode: Literal["excerpt", "full"] = "excerpt"
     name: Text | None = Field(None, max_length=200)
