@@ -52,6 +52,10 @@ class Source(models.Model):
     check_interval = models.PositiveIntegerField(default=DEFAULT_CHECK_INTERVAL, help_text="Seconds.")
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # Who is polling it now (ingest/claims.py): a claim lives while its holder's heartbeat
+    # keeps moving claim_expires_at on; empty, or expired, means nobody.
+    claim_token = models.CharField(max_length=32, blank=True, default="", editable=False)
+    claim_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Health.
     last_fetch_at = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,7 @@ import logging
 
 from django_tasks import task
 
-from broadsheet.core import clock
+from broadsheet.ingest import claims
 from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
@@ -15,46 +15,36 @@ from broadsheet.ingest.pipeline import ingest_source
 
 logger = logging.getLogger(__name__)
 
-# A claimed source is due again after this long even if its worker died mid-run, so a killed
-# worker delays a source, it never loses it.
-CLAIM_LEASE = dt.timedelta(minutes=15)
-CLAIM_BATCH = 200
+CLAIM_BATCH = claims.CLAIM_BATCH
 
 
 def claim_due_sources(now: dt.datetime | None = None, limit: int = CLAIM_BATCH) -> list[int]:
-    """Ids of enabled, due sources, each claimed by moving its next_check_at forward with a
-    conditional UPDATE: of two schedulers racing, exactly one wins each source."""
-    now = now or clock.now()
-    due = list(
-        Source.objects.filter(enabled=True, next_check_at__lte=now)
-        .order_by("next_check_at")
-        .values_list("id", "next_check_at")[:limit]
-    )
-    claimed = []
-    for source_id, seen_at in due:
-        won = Source.objects.filter(pk=source_id, next_check_at=seen_at).update(
-            next_check_at=now + CLAIM_LEASE
-        )
-        if won:
-            claimed.append(int(source_id))
-    return claimed
+    """Ids of enabled, due sources, each claimed (see ingest/claims.py) by exactly one caller.
+    For a caller that polls them itself; the scheduler uses `claims.claim_due`, whose tokens
+    its tasks take over."""
+    return [claim.source_id for claim in claims.claim_due(now, limit)]
 
 
 @task()
-def ingest_source_task(source_id: int) -> dict[str, object]:
+def ingest_source_task(source_id: int, claim: str = "") -> dict[str, object]:
+    """Poll one source under the scheduler's `claim` (or, without one, a claim of its own),
+    keeping the claim alive with a heartbeat until the poll is done."""
     source = Source.objects.filter(pk=source_id, enabled=True).first()
     if source is None:
         return {"source_id": source_id, "skipped": "gone or disabled"}
-    with Fetcher() as fetcher:
+    token = claims.start(source_id, claim)
+    if token is None:
+        return {"source_id": source_id, "skipped": "claimed by another run"}
+    with claims.held(source_id, token), Fetcher() as fetcher:
         return ingest_source(source, fetcher, classifier=load_classifier()).as_dict()
 
 
 @task()
 def schedule_due_sources() -> int:
     """Enqueue one ingest task per due source; returns how many were enqueued."""
-    claimed = claim_due_sources()
-    for source_id in claimed:
-        ingest_source_task.enqueue(source_id)
+    claimed = claims.claim_due()
+    for claim in claimed:
+        ingest_source_task.enqueue(claim.source_id, claim=claim.token)
     if claimed:
         logger.info("enqueued %d due sources", len(claimed))
     return len(claimed)
