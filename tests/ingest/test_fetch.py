@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import socket
 import threading
+import time
 import zlib
 
 import pytest
@@ -57,6 +59,46 @@ def fetcher() -> Fetcher:
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
         ("ff02::1", False),
+        # Special-purpose ranges that Python 3.11's is_global lets through or that need naming.
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+        ("fec0::1", False),  # site-local, deprecated (fec0::/10)
+        ("feff::1", False),  # site-local, top of the range
+        ("192.0.0.8", False),  # IETF protocol assignments (192.0.0.0/24)
+        ("192.0.0.9", False),
+        ("192.0.0.170", False),
+        ("0.1.2.3", False),  # "this network" (0.0.0.0/8)
+        ("198.18.0.1", False),  # benchmarking (198.18.0.0/15)
+        ("198.19.255.254", False),
+        ("192.0.2.1", False),  # documentation
+        ("198.51.100.7", False),
+        ("203.0.113.9", False),
+        ("192.88.99.1", False),  # 6to4 relay anycast
+        ("255.255.255.255", False),
+        ("239.255.255.250", False),  # multicast (SSDP)
+        ("100.127.255.254", False),  # CGNAT, top of the range
+        ("fc00::1", False),  # unique local
+        ("fd12:3456::1", False),
+        ("ff05::1:3", False),  # site-local multicast
+        ("100::1", False),  # discard-only
+        ("5f00::1", False),  # SRv6 SIDs
+        ("2001:db8::1", False),  # documentation
+        ("3fff::1", False),  # documentation (RFC 9637)
+        ("2001:2::1", False),  # benchmarking
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("::7f00:1", False),  # IPv4-compatible (deprecated) 127.0.0.1
+        ("::ffff:0:7f00:1", False),  # IPv4-translated 127.0.0.1
+        ("::ffff:10.0.0.1", False),  # IPv4-mapped private
+        ("::ffff:192.0.0.8", False),
+        ("::ffff:93.184.216.34", True),  # IPv4-mapped public
+        ("2002:c0a8:101::", False),  # 6to4 wrapping 192.168.1.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 wrapping the metadata address
+        ("2002:5db8:d822::1", True),  # 6to4 wrapping a public address
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::5db8:d822", True),  # NAT64 of a public address
+        ("64:ff9b:1::a00:1", False),  # local-use NAT64 prefix
+        ("fe80::1%eth0", False),  # scoped link-local
     ],
 )
 def test_is_public_address(address, public):
@@ -335,3 +377,126 @@ def test_options_have_named_defaults():
     options = FetchOptions()
     assert (options.connect_timeout, options.total_timeout, options.max_redirects) == (5.0, 20.0, 5)
     assert options.max_bytes == 5 * 1024 * 1024 and options.max_decoded_bytes == 20 * 1024 * 1024
+
+
+# --- One deadline for the whole fetch -----------------------------------------------------------
+# Before the fix httpcore's timeouts applied per socket read, so a server sending a byte at a
+# time held a fetch for as long as it kept dribbling (195 s with a 5 s limit in issue #16).
+DEADLINE = FetchOptions(connect_timeout=1.0, total_timeout=2.0)
+DRIBBLED_HEADERS = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Padding: "
+    + b"p" * 200
+    + b"\r\nContent-Length: 2\r\n\r\nok"
+)
+
+
+def _dribble(server: LoopbackServer, handler, data: bytes, every: float) -> None:
+    """Write `data` a byte at a time, `every` seconds apart, until done or the client goes."""
+    try:
+        for byte in data:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            if server.stopping.wait(every):
+                return
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    handler.close_connection = True
+
+
+def _elapsed_until_timeout(client: Fetcher, url: str) -> float:
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        client.fetch(url)
+    return time.monotonic() - started
+
+
+def test_headers_sent_a_byte_at_a_time_hit_the_total_deadline(server: LoopbackServer):
+    # 240 header bytes at one per 0.25 s would hold the fetch for a minute.
+    server.routes["/slow-headers"] = lambda h: _dribble(server, h, DRIBBLED_HEADERS, 0.25)
+    with Fetcher(DEADLINE, allow_private=True) as client:
+        elapsed = _elapsed_until_timeout(client, server.url("/slow-headers"))
+    assert elapsed < 10, f"held for {elapsed:.1f}s by a 2 s deadline"
+
+
+def test_body_dribbled_slower_than_the_deadline_stops_at_the_deadline(server: LoopbackServer):
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        # A byte just inside each read's own timeout: only the total deadline can stop it.
+        _dribble(server, handler, b"x" * 100, 2.8)
+
+    server.routes["/slow-body"] = drip
+    with Fetcher(FetchOptions(connect_timeout=1.0, total_timeout=3.0), allow_private=True) as client:
+        elapsed = _elapsed_until_timeout(client, server.url("/slow-body"))
+    # Before the fix the deadline was only checked between chunks: the read in flight at the
+    # deadline ran on for up to another full timeout (about 5.6 s here).
+    assert elapsed < 4.5, f"held for {elapsed:.1f}s by a 3 s deadline"
+
+
+def test_the_deadline_spans_a_slow_redirect_chain(server: LoopbackServer):
+    def hop(target):
+        def answer(handler):
+            server.stopping.wait(0.8)  # each hop is slow, but well within the limit alone
+            handler.send_response(302)
+            handler.send_header("Location", target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        return answer
+
+    server.routes["/hop1"] = hop("/hop2")
+    server.routes["/hop2"] = hop("/last")
+    # The last hop dribbles a byte every 0.1 s: under the ~0.4 s left of the budget per read,
+    # which the old per-hop timeout let through for as long as the server kept going.
+    server.routes["/last"] = lambda h: _dribble(server, h, DRIBBLED_HEADERS, 0.1)
+    with Fetcher(DEADLINE, allow_private=True) as client:
+        elapsed = _elapsed_until_timeout(client, server.url("/hop1"))
+    assert elapsed < 10, f"held for {elapsed:.1f}s by a 2 s deadline"
+    assert server.paths() == ["/hop1", "/hop2", "/last"]
+
+
+def test_waiting_for_a_host_slot_counts_against_the_deadline(server: LoopbackServer):
+    server.routes["/held"] = lambda h: _dribble(server, h, DRIBBLED_HEADERS, 0.25)
+    limiter = HostLimiter(1)
+    holder = Fetcher(FetchOptions(total_timeout=5.0), allow_private=True, limiter=limiter)
+    outcome: list[Exception] = []
+
+    def hold() -> None:
+        try:
+            holder.fetch(server.url("/held"))
+        except FetchTimeoutError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        while not server.requests:  # the holder has its slot once the server sees it
+            time.sleep(0.01)
+        with Fetcher(DEADLINE, allow_private=True, limiter=limiter) as waiter:
+            elapsed = _elapsed_until_timeout(waiter, server.url("/other"))
+        assert elapsed < 6, f"waited {elapsed:.1f}s for a slot with a 2 s deadline"
+    finally:
+        thread.join()
+        holder.close()
+    assert outcome, "the holder should have hit its own deadline"
+
+
+def test_a_slow_dns_answer_counts_against_the_deadline(monkeypatch):
+    # No loopback DNS server can stand in for the system resolver without root, so the lookup
+    # itself is replaced: it answers only when released, long after the deadline.
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def slow_getaddrinfo(host, *args, **kwargs):
+        if host == "slow-dns.example":
+            release.wait(30)
+        return real("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    try:
+        with Fetcher(DEADLINE, allow_private=True) as client:
+            elapsed = _elapsed_until_timeout(client, "http://slow-dns.example:9/")
+        assert elapsed < 6, f"waited {elapsed:.1f}s for DNS with a 2 s deadline"
+    finally:
+        release.set()
