@@ -16,6 +16,10 @@ Read the site's public content and, with an API token, write articles and add so
   (`Cache-Control: public, max-age=60`, `ETag`; send `If-None-Match` to get a 304).
 * Writes need `Authorization: Bearer <token>`, a token created in the admin (API tokens) for
   a staff user; each token may make 60 write calls a minute (then 429 with `Retry-After`).
+* A token may do what its user may do in the admin: `newsroom.add_article` to create,
+  `newsroom.change_article` to edit or withdraw, and `newsroom.publish_article` too for any
+  write that changes what readers see (publishing, scheduling, editing or withdrawing a
+  published article); otherwise 403 `permission_denied`.
 * Every error has the body `{"error": {"code": "...", "message": "...", "details": ...}}`.
 * Lists are paginated with opaque cursors: follow `next` until it is null.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -12,8 +13,8 @@ from django.utils.text import slugify
 from ninja import Path, Query, Router, Status
 from ninja.decorators import decorate_view
 
-from broadsheet.api import cursors, represent
-from broadsheet.api.auth import TokenAuth
+from broadsheet.api import cursors, permissions, represent
+from broadsheet.api.auth import TokenAuth, token_of
 from broadsheet.api.caching import cacheable
 from broadsheet.api.errors import Conflict, NotFound, Unprocessable
 from broadsheet.api.fields import MAX_ID, Text, Timestamp
@@ -137,8 +138,13 @@ def _author(slug: str) -> Author | None:
     return found
 
 
-def _tags(names: list[str]) -> list[int]:
-    ids = []
+def _tags(names: list[str], user: Any) -> list[int]:
+    """The ids of the tags `names` name, creating the missing ones (which takes newsroom.add_tag).
+
+    Every name is checked before any tag is made, so a refused call leaves no tags behind.
+    """
+    found: list[Tag | str] = []  # a Tag, or the slug of one to create
+    missing: dict[str, str] = {}  # slug -> name
     for name in names:
         name = name.strip()
         slug = slugify(name)[:80].strip("-")
@@ -148,9 +154,12 @@ def _tags(names: list[str]) -> list[int]:
             )
         tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
         if tag is None:
-            tag = Tag.objects.create(name=name[:80], slug=slug)
-        ids.append(tag.pk)
-    return ids
+            missing.setdefault(slug, name[:80])
+        found.append(tag or slug)
+    if missing:
+        permissions.require(user, permissions.ADD_TAG, f"create tags ({', '.join(sorted(missing.values()))})")
+    created = {slug: Tag.objects.create(name=name, slug=slug) for slug, name in missing.items()}
+    return [tag.pk if isinstance(tag, Tag) else created[tag].pk for tag in found]
 
 
 def _check_slug(slug: str, article: Article) -> None:
@@ -161,8 +170,8 @@ def _check_slug(slug: str, article: Article) -> None:
         raise Conflict(f"Another article has (or had) the slug {slug!r}.", code="slug_taken")
 
 
-def _apply(article: Article, data: dict[str, Any]) -> list[int] | None:
-    """Copy the given fields onto `article`; return the tag ids when tags were given.
+def _apply(article: Article, data: dict[str, Any]) -> None:
+    """Copy the given fields (tags aside) onto `article`, writing nothing to the database.
 
     None means "leave as it is"; an empty author or lead_image_url clears it.
     """
@@ -196,7 +205,17 @@ def _apply(article: Article, data: dict[str, Any]) -> list[int] | None:
         article.status = data["status"]
         if article.status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = clock.now()
-    return _tags(data["tags"]) if data.get("tags") is not None else None
+
+
+def _write(request: HttpRequest, article: Article, data: dict[str, Any]) -> Article:
+    """Apply `data` to `article`, check the publish and tag permissions, then save: a call the
+    token's user may not make changes nothing."""
+    user = token_of(request).user
+    before = copy.copy(article) if article.pk is not None else None
+    _apply(article, data)
+    permissions.require_publish_rights(user, article, before)
+    tags = _tags(data["tags"], user) if data.get("tags") is not None else None
+    return _save(article, tags)
 
 
 def _save(article: Article, tags: list[int] | None) -> Article:
@@ -208,10 +227,12 @@ def _save(article: Article, tags: list[int] | None) -> Article:
     return _with_tags(Article.objects).get(pk=article.pk)
 
 
-def _editable(article_id: int) -> Article:
+def _editable(request: HttpRequest, article_id: int) -> Article:
+    """The article to change, of any status, if the token's user may change it."""
     article = Article.objects.select_related("section", "author").filter(pk=article_id).first()
     if article is None:
         raise NotFound(f"No article with id {article_id}.")
+    permissions.require(token_of(request).user, permissions.CHANGE_ARTICLE, "change this article", article)
     return article
 
 
@@ -225,10 +246,10 @@ def _editable(article_id: int) -> Article:
 def create_article(
     request: HttpRequest, response: HttpResponse, payload: ArticleCreate
 ) -> Status[dict[str, Any]]:
+    permissions.require(token_of(request).user, permissions.ADD_ARTICLE, "create articles")
     data = payload.model_dump(exclude_unset=True)
     article = Article(section=_section(data["section"]), status=Article.Status.DRAFT)
-    tags = _apply(article, data)
-    saved = _save(article, tags)
+    saved = _write(request, article, data)
     response["Location"] = represent.article_api_url(request, saved.pk)
     response["Cache-Control"] = "no-store"
     return Status(201, represent.article_full(request, saved))
@@ -247,10 +268,10 @@ def update_article(
     payload: ArticleUpdate,
     article_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> dict[str, Any]:
-    article = _editable(article_id)
-    tags = _apply(article, payload.model_dump(exclude_unset=True))
+    article = _editable(request, article_id)
+    saved = _write(request, article, payload.model_dump(exclude_unset=True))
     response["Cache-Control"] = "no-store"
-    return represent.article_full(request, _save(article, tags))
+    return represent.article_full(request, saved)
 
 
 @router.post(
@@ -263,8 +284,11 @@ def update_article(
 def withdraw_article(
     request: HttpRequest, response: HttpResponse, article_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict[str, Any]:
-    article = _editable(article_id)
+    article = _editable(request, article_id)
     if article.status != Article.Status.WITHDRAWN:
+        before = copy.copy(article)
+        article.status = Article.Status.WITHDRAWN
+        permissions.require_publish_rights(token_of(request).user, article, before)
         services.withdraw(article)
     response["Cache-Control"] = "no-store"
     return represent.article_full(request, _with_tags(Article.objects).get(pk=article.pk))

@@ -13,8 +13,8 @@ ApiError                  {"error": {"code": "...", "message": "...", "details":
 
 Django's and django-ninja's own exceptions (Http404, validation errors, 401 from the auth
 class, 405 from the router, RequestDataTooBig and other SuspiciousOperations from reading the
-request) are turned into the same shape by `install_handlers` and
-`json_errors`, so a client never has to parse two kinds of error.
+request) are turned into the same shape by `install_handlers` and `json_errors`, so a client
+never has to parse two kinds of error.
 """
 
 from __future__ import annotations

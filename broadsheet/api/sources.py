@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from broadsheet.api import permissions
 from broadsheet.api.articles import WRITE_ERRORS
-from broadsheet.api.auth import TokenAuth
+from broadsheet.api.auth import TokenAuth, token_of
 from broadsheet.api.errors import Conflict, Unprocessable
 from broadsheet.api.schemas import SourceCreate, SourceOut
 from broadsheet.ingest import commands
@@ -46,6 +47,7 @@ def _source_out(source: Source) -> dict[str, Any]:
 def create_source(
     request: HttpRequest, response: HttpResponse, payload: SourceCreate
 ) -> Status[dict[str, Any]]:
+    permissions.require(token_of(request).user, permissions.ADD_SOURCE, "add sources")
     url = str(payload.url)
     with open_fetcher() as fetcher:
         try:

@@ -161,6 +161,8 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["canonical_url"], name="article_canonical_url_unique"),
         ]
+        # Add and change let a user write drafts; this one guards what readers see.
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self) -> str:
         return self.headline

@@ -1,4 +1,4 @@
-"""API fixtures: a staff user with a token, a small published newsroom, and a fetcher that
+"""API fixtures: a staff user with an editor's permissions and a token, a small published newsroom, and a fetcher that
 never leaves the process (for fuzzing the add-source call)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
@@ -41,9 +42,31 @@ def search_dir(settings, tmp_path):
     return settings.BROADSHEET_SEARCH_DIR
 
 
+# What the API's writes need (see broadsheet/api/permissions.py): an editor's permissions.
+EDITOR_PERMISSIONS = (
+    "newsroom.add_article",
+    "newsroom.change_article",
+    "newsroom.publish_article",
+    "newsroom.add_tag",
+    "ingest.add_source",
+)
+
+
+def grant(user, *permissions: str) -> None:
+    """Give `user` these permissions ("app_label.codename")."""
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
 @pytest.fixture
 def staff(db):
-    return get_user_model().objects.create_user("desk", password="x", is_staff=True)
+    """A staff user with an editor's permissions: every write the API offers."""
+    user = get_user_model().objects.create_user("desk", password="x", is_staff=True)
+    grant(user, *EDITOR_PERMISSIONS)
+    return user
 
 
 @pytest.fixture
