@@ -11,6 +11,7 @@ import lxml.html
 from django.db import transaction
 
 from broadsheet.core.sanitize import excerpt
+from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.dedupe import EntryKey, Seen, canonical_url, classify_many, content_hash
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
@@ -52,8 +53,9 @@ def discover_feed_links(page: bytes, base_url: str) -> list[str]:
     for link in tree.xpath("//link[@href]"):
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().strip()
-        if "alternate" in rel and kind in FEED_LINK_TYPES and link.get("href") not in links:
-            links.append(link.get("href"))
+        href = safe_http_url(link.get("href"), base_url)
+        if "alternate" in rel and kind in FEED_LINK_TYPES and href and href not in links:
+            links.append(href)
     return links
 
 
@@ -103,7 +105,7 @@ def add_source(
     return Source.objects.create(
         feed_url=feed_url,
         name=(name or feed.title or feed_url)[:200],
-        home_url=feed.link[:1000] if feed.link.startswith(("http://", "https://")) else "",
+        home_url=feed.link[:1000],  # an http(s) URL or "" (parse_feed checked it)
         section=section_obj,
         mode=mode,
     )
@@ -174,7 +176,7 @@ def import_opml(path: str, *, section: str | None = None) -> list[Source]:
                 feed_url=feed_url,
                 defaults={
                     "name": (outline.get("title") or outline.get("text") or feed_url)[:200],
-                    "home_url": (outline.get("htmlUrl") or "")[:1000],
+                    "home_url": safe_http_url(outline.get("htmlUrl"))[:1000],
                     "section": section_obj,
                 },
             )

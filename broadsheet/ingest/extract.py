@@ -22,6 +22,7 @@ from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
+from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest.errors import ExtractError
 from broadsheet.ingest.metadata import STATED_FIELDS, guessed_metadata, parse_date, stated_metadata
 
@@ -235,7 +236,7 @@ def extract_article(
         body_html=_body_html(document),
         text=str(document.text or ""),
         description=found.get("description", ""),
-        image_url=found.get("image_url", ""),
+        image_url=safe_http_url(found.get("image_url"), url),
         image_caption=stated.get("image_caption", ""),
         image_credit=stated.get("image_credit") or image_credit,
         language=stated.get("language", "").split("-")[0].split("_")[0][:12],

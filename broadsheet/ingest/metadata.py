@@ -1,5 +1,6 @@
 """Page metadata: what the publisher states (JSON-LD, OpenGraph), and trafilatura's guesses for
-the fields it leaves out. Pure: no network, no DB."""
+the fields it leaves out. Pure: no network, no DB. URLs are absolute http(s) or "": a page's
+`data:` og:image gives way to the next image it states, never to the site."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import logging
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 from htmldate import find_date
@@ -23,6 +23,8 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+
+from broadsheet.core.urls import safe_http_url
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +130,7 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
         put("language", _clean(item.get("inLanguage")))
         put("site_name", _names(item.get("publisher") or ""))
         image, caption, credit = _image_object(item.get("image"))
-        put("image_url", image)
+        put("image_url", safe_http_url(image, url))
         put("image_caption", caption)
         put("image_credit", credit)
     meta: dict[str, str] = {}
@@ -141,16 +143,15 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     put("byline", meta.get("author", ""))
     put("date", meta.get("article:published_time", ""))
     put("description", meta.get("og:description", "") or meta.get("description", ""))
-    put("image_url", meta.get("og:image:secure_url", "") or meta.get("og:image", ""))
+    put("image_url", safe_http_url(meta.get("og:image:secure_url"), url))
+    put("image_url", safe_http_url(meta.get("og:image"), url))
     put("site_name", meta.get("og:site_name", ""))
     html_lang = tree.xpath("string(/html/@lang)")
     put("language", str(html_lang).strip() or meta.get("og:locale", ""))
     first_figure = tree.xpath("//figure[.//img][1]")
     if first_figure:
         put("image_caption", _clean(first_figure[0].xpath("string(.//figcaption)")))
-        put("image_url", str(first_figure[0].xpath("string(.//img/@src)")))
-    if found.get("image_url"):
-        found["image_url"] = urljoin(url, found["image_url"])
+        put("image_url", safe_http_url(str(first_figure[0].xpath("string(.//img/@src)")), url))
     return found
 
 
@@ -200,7 +201,7 @@ def guessed_metadata(tree: lxml.html.HtmlElement, url: str, fields: Collection[s
         "byline": _clean(metadata.author),
         "date": str(metadata.date or ""),
         "description": _clean(metadata.description),
-        "image_url": urljoin(url, str(metadata.image)) if metadata.image else "",
+        "image_url": safe_http_url(metadata.image, url),
         "site_name": _clean(metadata.sitename),
     }
     return {key: value for key, value in found.items() if key in wanted and value}

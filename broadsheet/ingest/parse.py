@@ -2,7 +2,8 @@
 
 Pure: bytes in, dataclasses out. feedparser is always handed the bytes we fetched (wrapped in
 a stream, so it never mistakes them for a URL or a file name to open). Dates become aware UTC
-here, at the boundary.
+here, at the boundary, and every URL is an absolute http(s) URL or "" (`safe_http_url`): a
+feed's `javascript:` link is dropped here, never stored or printed.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from broadsheet.core.sanitize import strip_tags
+from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest.errors import ParseError
 
 logger = logging.getLogger(__name__)
@@ -89,24 +90,30 @@ def _struct_to_datetime(value: time.struct_time | None) -> dt.datetime | None:
         return None
 
 
-def _image(entry: Any) -> tuple[str, str]:
-    """Lead image URL and its credit from media:content/thumbnail or an image enclosure."""
+def _image(entry: Any, base: str) -> tuple[str, str]:
+    """Lead image URL and its credit from media:content/thumbnail or an image enclosure: the
+    first of them that is an http(s) URL."""
     credit = ""
     for item in entry.get("media_credit") or []:
         credit = text(item.get("content"))
         if credit:
             break
+    candidates = []
     for item in entry.get("media_content") or []:
         medium = item.get("medium", "")
         mime = item.get("type", "")
-        if item.get("url") and (medium == "image" or mime.startswith("image/") or not (medium or mime)):
-            return str(item["url"]), credit
-    for item in entry.get("media_thumbnail") or []:
-        if item.get("url"):
-            return str(item["url"]), credit
-    for item in entry.get("enclosures") or []:
-        if str(item.get("type", "")).startswith("image/") and item.get("href"):
-            return str(item["href"]), credit
+        if medium == "image" or mime.startswith("image/") or not (medium or mime):
+            candidates.append(item.get("url"))
+    candidates.extend(item.get("url") for item in entry.get("media_thumbnail") or [])
+    candidates.extend(
+        item.get("href")
+        for item in entry.get("enclosures") or []
+        if str(item.get("type", "")).startswith("image/")
+    )
+    for candidate in candidates:
+        url = safe_http_url(candidate, base)
+        if url:
+            return url, credit
     return "", credit
 
 
@@ -131,13 +138,15 @@ def _parse_xml_feed(content: bytes, *, url: str, content_type: str) -> ParsedFee
         raise ParseError(f"not a feed ({problem or 'no feed elements'})")
     entries = []
     for raw in result.entries:
-        link = str(raw.get("link") or "")
+        # feedparser has already resolved relative links against `url`; a link that is not
+        # http(s) leaves the entry without one (its guid still identifies it).
+        link = safe_http_url(raw.get("link"), url)
         title = text(raw.get("title"))
         published = _struct_to_datetime(raw.get("published_parsed")) or _struct_to_datetime(
             raw.get("updated_parsed")
         )
         guid = str(raw.get("id") or "").strip() or fallback_guid(link, title, published)
-        image_url, credit = _image(raw)
+        image_url, credit = _image(raw, url)
         entries.append(
             FeedEntry(
                 guid=guid[:1000],
@@ -157,7 +166,7 @@ def _parse_xml_feed(content: bytes, *, url: str, content_type: str) -> ParsedFee
     ttl = str(feed.get("ttl") or "").strip()
     return ParsedFeed(
         title=text(feed.get("title")),
-        link=str(feed.get("link") or ""),
+        link=safe_http_url(feed.get("link"), url),
         entries=tuple(entries),
         ttl=int(ttl) if ttl.isdigit() else None,
         kind=str(result.get("version") or ""),
@@ -198,8 +207,7 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = str(item.get("url") or item.get("external_url") or "")
-        link = urljoin(url, link) if link else ""
+        link = safe_http_url(item.get("url"), url) or safe_http_url(item.get("external_url"), url)
         title = text(item.get("title"))
         published = _iso_datetime(item.get("date_published")) or _iso_datetime(item.get("date_modified"))
         content_html = str(item.get("content_html") or "")
@@ -221,12 +229,13 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
                 published=published,
                 updated=_iso_datetime(item.get("date_modified")),
                 categories=tuple(text(t) for t in tags if isinstance(t, str) and t.strip()),
-                image_url=str(item.get("image") or item.get("banner_image") or ""),
+                image_url=safe_http_url(item.get("image"), url)
+                or safe_http_url(item.get("banner_image"), url),
             )
         )
     return ParsedFeed(
         title=text(data.get("title")),
-        link=str(data.get("home_page_url") or ""),
+        link=safe_http_url(data.get("home_page_url"), url),
         entries=tuple(entries),
         kind="json" + str(data.get("version", ""))[len(JSON_FEED_PREFIX) :],
     )

@@ -10,7 +10,7 @@ import pytest
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
-from broadsheet.ingest.metadata import GUESSED_FIELDS, STATED_FIELDS, guessed_metadata
+from broadsheet.ingest.metadata import GUESSED_FIELDS, STATED_FIELDS, guessed_metadata, stated_metadata
 
 from .conftest import FIXTURES
 
@@ -77,3 +77,47 @@ def test_the_tree_is_left_as_it_was():
     before = lxml.html.tostring(tree)
     guessed_metadata(tree, BASE, GUESSED_FIELDS)
     assert lxml.html.tostring(tree) == before
+
+
+# --- Image URLs the page states: http(s) or nothing (issue #16) -----------------------------
+def hostile_page(figure_src: str) -> str:
+    return (
+        "<html><head><title>Dredging</title>"
+        '<link rel="canonical" href="javascript:alert(1)">'
+        '<meta property="og:image:secure_url" content=" data:image/svg+xml,&lt;svg onload=alert(2)&gt;">'
+        '<meta property="og:image" content="JaVaScRiPt:alert(3)">'
+        '<meta name="twitter:image" content="java&#x09;script:alert(4)">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Dredging",'
+        ' "url": "javascript:alert(5)", "image": {"@type": "ImageObject", "url": "vbscript:msgbox(6)"}}'
+        "</script></head><body><article><h1>Dredging</h1>"
+        f'<figure><img src="{figure_src}"><figcaption>The dredger.</figcaption></figure>'
+        "<p>The channel will be dredged.</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("figure_src", "expected"),
+    [
+        ("data:image/png;base64,iVBORw0KGgo=", ""),
+        ("&#106;avascript:alert(7)", ""),
+        # Every stated image before it is hostile: the first honest one wins, made absolute.
+        ("/img/dredger.jpg", f"{BASE}/img/dredger.jpg"),
+        ("//cdn.site.test/dredger.jpg", "http://cdn.site.test/dredger.jpg"),
+    ],
+)
+def test_stated_image_urls_are_http_or_nothing(figure_src, expected):
+    tree = lxml.html.fromstring(hostile_page(figure_src))
+    found = stated_metadata(tree, f"{BASE}/story/dredging")
+    assert found.get("image_url", "") == expected
+    assert found["title"] == "Dredging" and found["image_caption"] == "The dredger."
+
+
+def test_guessed_image_url_is_http_or_nothing():
+    # trafilatura reads og:image and twitter:image itself: its answer is checked as well.
+    for image in ("javascript:alert(1)", " data:image/png;base64,AAAA", "vbscript:msgbox(1)"):
+        page = f'<html><head><meta name="twitter:image" content="{image}"></head><body><p>x</p></body></html>'
+        assert guessed_metadata(lxml.html.fromstring(page), f"{BASE}/a", ["image_url"]) == {}
+    page = '<html><head><meta property="og:image" content="/i.jpg"></head><body><p>x</p></body></html>'
+    assert guessed_metadata(lxml.html.fromstring(page), f"{BASE}/a", ["image_url"]) == {
+        "image_url": f"{BASE}/i.jpg"
+    }

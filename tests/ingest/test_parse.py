@@ -141,3 +141,102 @@ def test_non_feeds_raise_parse_error(content):
 def test_bytes_that_look_like_a_path_are_not_opened():
     with pytest.raises(ParseError):
         parse_feed(b"/etc/passwd")
+
+
+# --- URLs from the feed: only http(s) ones get through (issue #16) ---------------------------
+HOSTILE_LINKS = [
+    "javascript:alert(document.domain)//",
+    " JaVaScRiPt:alert(1)",
+    "java&#x09;script:alert(1)",
+    "&amp;#106;avascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+]
+
+
+def rss_item(link: str, extra: str = "") -> bytes:
+    return (
+        "<rss version='2.0' xmlns:media='http://search.yahoo.com/mrss/'><channel><title>t</title>"
+        f"<link>{link}</link>"
+        f"<item><title>Hostile</title><link>{link}</link><guid isPermaLink='false'>h1</guid>{extra}</item>"
+        f"<item><title>Honest</title><link>{BASE}/honest</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def http_or_nothing(url: str) -> bool:
+    # "&amp;#106;avascript:" is "&#106;avascript:" once the XML is read: no scheme at all, so
+    # feedparser resolves it against the feed, to a (harmless) path on the feed's own host.
+    return url == "" or url.startswith(f"{BASE}/")
+
+
+@pytest.mark.parametrize("link", HOSTILE_LINKS)
+def test_rss_links_that_are_not_http_are_dropped_and_the_entry_kept(link):
+    feed = parse_feed(rss_item(link), url=f"{BASE}/feed.xml")
+    hostile, honest = feed.entries
+    assert http_or_nothing(feed.link)
+    assert (hostile.guid, hostile.title) == ("h1", "Hostile") and http_or_nothing(hostile.url)
+    assert honest.url == f"{BASE}/honest"
+
+
+@pytest.mark.parametrize("link", HOSTILE_LINKS)
+def test_atom_links_that_are_not_http_are_dropped(link):
+    body = (
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+        f"<link rel='alternate' href='{link}'/><id>urn:feed</id><updated>2025-03-03T08:00:00Z</updated>"
+        f"<entry><title>Hostile</title><id>urn:h1</id><link rel='alternate' href='{link}'/>"
+        "<updated>2025-03-03T08:00:00Z</updated></entry></feed>"
+    ).encode()
+    feed = parse_feed(body, url=f"{BASE}/atom.xml")
+    assert http_or_nothing(feed.link) and http_or_nothing(feed.entries[0].url)
+    assert feed.entries[0].guid == "urn:h1"
+
+
+def test_a_guid_that_is_not_http_is_not_a_link():
+    body = b"<rss version='2.0'><channel><title>t</title><item><title>x</title><guid>javascript:alert(1)</guid></item></channel></rss>"
+    entry = parse_feed(body, url=f"{BASE}/feed.xml").entries[0]
+    assert entry.url == "" and entry.guid == "javascript:alert(1)"  # still its identity, never printed
+
+
+def test_relative_links_are_resolved_against_the_feed():
+    entry = parse_feed(rss_item("/story/1"), url=f"{BASE}/feeds/all.xml").entries[0]
+    assert entry.url == f"{BASE}/story/1"
+
+
+@pytest.mark.parametrize(
+    ("media", "expected"),
+    [
+        ("<media:content url='data:image/png;base64,AAAA' medium='image'/>", ""),
+        ("<media:thumbnail url=' JAVASCRIPT:alert(1)'/>", ""),
+        ("<enclosure url='vbscript:msgbox(1)' type='image/png' length='1'/>", ""),
+        # An unsafe candidate gives way to the next safe one.
+        (
+            "<media:content url='data:image/png;base64,AAAA' medium='image'/>"
+            f"<media:thumbnail url='{BASE}/thumb.jpg'/>",
+            f"{BASE}/thumb.jpg",
+        ),
+        ("<enclosure url='/img/a.jpg' type='image/jpeg' length='1'/>", f"{BASE}/img/a.jpg"),
+    ],
+)
+def test_feed_image_urls_are_http_or_nothing(media, expected):
+    entry = parse_feed(rss_item(f"{BASE}/a", media), url=f"{BASE}/feed.xml").entries[0]
+    assert entry.image_url == expected
+
+
+def test_json_feed_urls_are_http_or_nothing():
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "t",'
+        b' "home_page_url": "javascript:alert(0)", "items": ['
+        b'{"id": "1", "url": "javascript:alert(1)", "external_url": "https://other.test/1",'
+        b' "image": "data:image/png;base64,AAAA", "banner_image": "/banner.jpg"},'
+        b'{"id": "2", "url": "&#106;avascript:alert(2)", "image": "vbscript:msgbox(2)"},'
+        b'{"id": "3", "url": ["not", "a", "string"], "image": {"url": "https://x.test/i.jpg"}},'
+        b'{"id": "4", "url": "/four"}]}'
+    )
+    feed = parse_feed(body, url=f"{BASE}/feed.json")
+    assert feed.link == ""
+    first, second, third, fourth = feed.entries
+    assert (first.url, first.image_url) == ("https://other.test/1", f"{BASE}/banner.jpg")
+    assert (second.url, second.image_url) == ("", "")
+    assert (third.url, third.image_url) == ("", "")
+    assert fourth.url == f"{BASE}/four"
