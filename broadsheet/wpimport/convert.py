@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from broadsheet.core.sanitize import sanitize_html, strip_tags
+from broadsheet.core.urls import safe_http_url
 
 # Block editor delimiters: `<!-- wp:paragraph {"align":"center"} -->`, `<!-- /wp:paragraph -->`,
 # `<!-- wp:spacer /-->`. WordPress escapes `--` inside block attributes, so the first `-->` ends it.
@@ -162,9 +163,9 @@ def replace_shortcodes(text: str, stash: list[str] | None = None) -> tuple[str, 
         if lowered in {"caption", "wp_caption"}:
             out.append(block(_caption(_attributes(attrs_raw), inner)))
         elif lowered == "embed":
-            url = strip_tags(inner)
+            url = safe_http_url(strip_tags(inner))
             warnings.append("shortcode [embed] removed (kept as a link)")
-            if url.startswith(("http://", "https://")):
+            if url:
                 out.append(block(f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'))
         elif lowered in _MEDIA_SHORTCODES:
             warnings.append(f"shortcode [{lowered}] removed")

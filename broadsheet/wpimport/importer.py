@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from broadsheet.core import clock
+from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Author, Page, Section, Tag, unique_slug
 from broadsheet.wpimport import paths
@@ -52,7 +53,9 @@ def _label(item: WxrItem) -> str:
 
 
 def _http_url(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) and len(url) <= 1000 else ""
+    """An attachment's URL when it is an absolute http(s) URL that fits its column, else ""."""
+    url = safe_http_url(url)
+    return url if len(url) <= 1000 else ""
 
 
 class _Importer:
