@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
 from broadsheet.core import clock
+from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 # Slugs that would shadow a site URL if a section or article took them.
@@ -191,11 +192,23 @@ class Article(models.Model):
     def is_aggregated(self) -> bool:
         return bool(self.canonical_url)
 
+    # What pages, feeds and SEO print for the outside URLs: only http(s) ones. Ingest checks
+    # them before they are stored; this also covers rows stored before it did.
+    @property
+    def original_url(self) -> str:
+        """The story on the publisher's site, or "" (our own story, or an unsafe stored URL)."""
+        return safe_http_url(self.canonical_url)
+
+    @property
+    def publisher_url(self) -> str:
+        """The publisher's home page, or ""."""
+        return safe_http_url(self.source_home_url)
+
     @property
     def lead_image_src(self) -> str:
         if self.lead_image:
             return str(self.lead_image.url)
-        return self.lead_image_url
+        return safe_http_url(self.lead_image_url)
 
 
 class ArticleSlugHistory(models.Model):

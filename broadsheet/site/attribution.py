@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from broadsheet.core.types import Link
+from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest.models import Syndication
 from broadsheet.newsroom.models import Article
 
@@ -20,4 +21,6 @@ def also_carried_by(article: Article) -> list[Link]:
         .select_related("source")
         .order_by("created_at", "id")[:MAX_ALSO_CARRIED]
     )
-    return [Link(str(row.source), row.url or row.source.home_url) for row in rows]
+    return [
+        Link(str(row.source), safe_http_url(row.url) or safe_http_url(row.source.home_url)) for row in rows
+    ]

@@ -198,7 +198,7 @@ class LatestFeed(Feed):
     def item_author_link(self, item: Article) -> str | None:
         if item.author is not None and not item.byline:
             return item.author.get_absolute_url()
-        return item.source_home_url or None
+        return item.publisher_url or None
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.section.name, *(tag.name for tag in item.tags.all())]
@@ -214,11 +214,9 @@ class LatestFeed(Feed):
                 "alt": item.lead_image_alt,
                 "credit": item.lead_image_credit,
             }
-        if item.is_aggregated and item.source_name:
-            extra["source"] = {
-                "name": item.source_name,
-                "url": item.source_home_url or item.canonical_url,
-            }
+        source_url = item.publisher_url or item.original_url
+        if item.is_aggregated and item.source_name and source_url:
+            extra["source"] = {"name": item.source_name, "url": source_url}
         return extra
 
 

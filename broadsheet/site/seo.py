@@ -62,8 +62,8 @@ def article_description(article: Article) -> str:
 def article_canonical_url(article: Article, request: HttpRequest) -> str:
     """The original for aggregated stories (the credit search engines owe the publisher),
     otherwise this article's URL on this site."""
-    if article.canonical_url:
-        return article.canonical_url
+    if article.original_url:
+        return article.original_url
     return absolute_url(request, article.get_absolute_url())
 
 
@@ -165,12 +165,12 @@ def article_jsonld(
     keywords = [tag.name for tag in article.tags.all()] if article.pk else []
     if keywords:
         news["keywords"] = keywords
-    if article.canonical_url:
-        news["isBasedOn"] = article.canonical_url
+    if article.original_url:
+        news["isBasedOn"] = article.original_url
         if article.source_name:
             source: dict[str, Any] = {"@type": "Organization", "name": article.source_name}
-            if article.source_home_url:
-                source["url"] = article.source_home_url
+            if article.publisher_url:
+                source["url"] = article.publisher_url
             news["sourceOrganization"] = source
     return {"@context": "https://schema.org", "@graph": [news, breadcrumbs_jsonld(article, request)]}
 
