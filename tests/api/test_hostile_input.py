@@ -265,3 +265,10 @@ def test_odd_source_filters_are_not_500(client, newsroom, source):
 def test_search_paging_is_bounded(client, params):
     response = client.get("/api/v1/search", {"q": "ferry", **params})
     assert response.status_code == 422 and _error(response)["code"] == "invalid"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles", "/api/v1/tags", "/api/v1/stories", "/api/v1/search"])
+def test_a_query_with_too_many_parameters_is_400(client, path):
+    query = "&".join(f"p{n}=1" for n in range(django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400 and _error(response)["code"] == "bad_request"
