@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from broadsheet.core import clock
 from broadsheet.newsroom.models import Article
 
 
@@ -103,3 +104,26 @@ class HourlyViews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.views}"
+
+
+class PendingArticle(models.Model):
+    """An article whose story and related list must be worked out again: the publish signal's
+    receiver adds a row per change, and the `process_pending` task takes them in batches
+    (discovery/pending.py), so an ingest run of thousands of stories queues a few tasks, not
+    thousands. A row stays until its batch is done: a worker killed mid-batch loses nothing."""
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a deleted article's story must still be rebuilt without it.
+    article_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+    # The batch that holds the row, until when (then another batch may take it), and how
+    # many batches have taken it (a row that keeps failing is given up, see pending.py).
+    taken_by = models.CharField(max_length=32, blank=True, default="")
+    taken_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} article {self.article_id}"

@@ -1,21 +1,29 @@
-"""Discovery's background work: clustering and related lists on publish; trending on a timer.
+"""Discovery's background work: stories and related lists after publishing; trending on a timer.
+
+`process_pending` takes a batch of the articles the publish receiver queued (discovery/pending.py
+says why they are batched) and, once the search index has them, files each in its story and
+recomputes its related list and those of its story's other versions.
 
 `refresh_trending` is the periodic task: `schedule_refresh`, a cheap scheduler hook (add
 "broadsheet.discovery.tasks.schedule_refresh" to the scheduler's PERIODIC_HOOKS), enqueues it
 at most once every `REFRESH_EVERY_SECONDS`, however many schedulers tick. It recomputes trending and top stories into the cache, prunes old
-hourly view rows, and fills in the related lists that a publish task left empty because the
-search index did not have the article yet.
+hourly view rows, fills in the related lists that a batch left empty because the search index
+did not have the article yet, and restarts the queue's batches if their task was lost.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django_tasks import task
 
-from broadsheet.discovery import related, stories, trending
+from broadsheet.discovery import pending, related, stories, trending
+from broadsheet.discovery.errors import DiscoveryError
 from broadsheet.discovery.models import StoryMembership
+from broadsheet.search.query import bring_up_to_date
 
 logger = logging.getLogger(__name__)
 
@@ -29,25 +37,71 @@ BACKFILL_HOURS = 24
 BACKFILL_LIMIT = 200
 
 
+def request_processing(article_id: int) -> None:
+    """The publish receiver's one step: queue the article; start a batch if none will come."""
+    if pending.add(article_id):
+        process_pending.enqueue()
+
+
 @task()
-def article_changed(article_id: int) -> dict[str, int | None]:
-    """Put the article in its story (or take it out; merging a twin story) and recompute its
-    related list; refresh the related lists of the story's other versions."""
-    assignment = stories.assign(article_id)
-    count = related.compute(article_id)
-    # A version joined (or a merge brought) other versions: their lists must now leave it out.
-    if assignment is not None and (not assignment.created or assignment.merged):
-        siblings = (
-            StoryMembership.objects.filter(story_id=assignment.story_id)
-            .exclude(article_id=article_id)
-            .exclude(article__isnull=True)
-            .order_by("-published_at")
-            .values_list("article_id", flat=True)[:SIBLINGS_REFRESHED]
-        )
-        for sibling in siblings:
-            if sibling is not None:
-                update_related.enqueue(sibling)
-    return {"story": assignment.story_id if assignment else None, "related": count}
+def process_pending() -> dict[str, int]:
+    """Work through one batch of queued articles; enqueue the next batch while any wait."""
+    batch = pending.take()
+    if not batch.article_ids:
+        return {"articles": 0, "related": 0, "failed": 0}
+    # Related lists come from the search index: first let it catch up with these articles.
+    bring_up_to_date()
+    refreshed, failed = refresh(batch.article_ids)
+    pending.done(batch, failed)
+    if pending.waiting():
+        process_pending.enqueue()
+    return {"articles": len(batch.article_ids), "related": refreshed, "failed": len(failed)}
+
+
+def refresh(article_ids: Iterable[int]) -> tuple[int, set[int]]:
+    """File each article in its story (or take it out; merging a twin story), then recompute
+    the related lists of the articles and of their stories' other versions, each list once.
+    Returns how many lists were recomputed, and the articles that failed (logged)."""
+    article_ids = list(dict.fromkeys(article_ids))
+    failed: set[int] = set()
+    siblings: dict[int, None] = {}
+    for article_id in article_ids:
+        try:
+            assignment = stories.assign(article_id)
+        except (DatabaseError, DiscoveryError) as exc:
+            logger.warning("discovery: article %s not filed in a story: %s", article_id, exc)
+            failed.add(article_id)
+            continue
+        # A version joined (or a merge brought) other versions: their lists must now leave it out.
+        if assignment is not None and (not assignment.created or assignment.merged):
+            others = (
+                StoryMembership.objects.filter(story_id=assignment.story_id)
+                .exclude(article_id=article_id)
+                .exclude(article__isnull=True)
+                .order_by("-published_at")
+                .values_list("article_id", flat=True)[:SIBLINGS_REFRESHED]
+            )
+            siblings.update(dict.fromkeys(pk for pk in others if pk is not None))
+    refreshed = 0
+    for article_id in dict.fromkeys([*article_ids, *siblings]):
+        if article_id in failed:
+            continue
+        try:
+            related.compute(article_id)
+        except DatabaseError as exc:
+            logger.warning("discovery: related list of article %s not computed: %s", article_id, exc)
+            if article_id in article_ids:  # a sibling's list stays as it was
+                failed.add(article_id)
+            continue
+        refreshed += 1
+    return refreshed, failed
+
+
+@task()
+def article_changed(article_id: int) -> dict[str, int]:
+    """One article at once (tasks queued before batching existed, or re-queued by the reaper)."""
+    refreshed, failed = refresh([article_id])
+    return {"related": refreshed, "failed": len(failed)}
 
 
 @task()
@@ -61,6 +115,9 @@ def refresh_trending() -> None:
     trending.refresh()
     for article_id in related.missing_since(BACKFILL_HOURS, BACKFILL_LIMIT):
         related.compute(article_id)
+    if pending.stalled():
+        logger.warning("discovery: queued articles wait and no batch is running; starting one")
+        process_pending.enqueue()
 
 
 def schedule_refresh() -> bool:

@@ -22,12 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import tantivy
+from django.db import DatabaseError
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import excerpt
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend
-from broadsheet.search.errors import SearchUnavailable
+from broadsheet.search import backend, replica
+from broadsheet.search.errors import SearchError, SearchUnavailable
 from broadsheet.search.parse import Clause, ParsedQuery, normalise_query, parse_query
 
 logger = logging.getLogger(__name__)
@@ -434,3 +435,17 @@ def more_like_this(address: tantivy.DocAddress, num_docs: int) -> tantivy.Query:
         min_word_length=SIMILAR_MIN_WORD_CHARS,
         stop_words=list(SIMILAR_STOP_WORDS),
     )
+
+
+def bring_up_to_date() -> bool:
+    """Apply the change log to this node's replica now, for a caller about to read what was
+    just published (discovery, before its related lists). False when the node keeps no
+    replica or it could not catch up (logged; the follower keeps trying)."""
+    if not replica.enabled():
+        return False
+    try:
+        replica.catch_up()
+    except (SearchError, DatabaseError) as exc:
+        logger.warning("Search replica not brought up to date: %s", exc)
+        return False
+    return True
