@@ -35,8 +35,7 @@ HEARTBEAT_SECONDS = 10.0
 # How long a claimed source waits for a worker to start its task before another scheduler
 # may claim it again (the task of the older claim then finds it taken and does nothing).
 START_WITHIN = dt.timedelta(minutes=15)
-# A run that raised (a bug, not a feed's failure: the pipeline records those) is retried after
-# this pause rather than at the scheduler's next tick.
+# A run that raised is retried after this pause rather than at the scheduler's next tick.
 RETRY_AFTER_CRASH = dt.timedelta(minutes=15)
 CLAIM_BATCH = 200
 
@@ -115,7 +114,9 @@ def held(
         beater.start()
     try:
         yield
-    except BaseException:
+    except Exception:
+        # A bug, not a feed's failure (the pipeline records those): not again at the next tick.
+        # (A worker shutting down mid-run raises no Exception: its source is just released.)
         _postpone(source_id, token)
         raise
     finally:

@@ -182,3 +182,20 @@ def test_an_older_claim_given_up_for_dead_does_not_run(server: LoopbackServer) -
     assert old.token != new.token
     assert ingest_source_task.call(source.pk, claim=old.token)["skipped"] == "claimed by another run"
     assert server.requests == []
+
+
+def test_a_run_that_raises_releases_its_claim_and_waits_before_the_next(server: LoopbackServer) -> None:
+    """A bug in a run (not a feed's failure, which the pipeline records) must not make the
+    source due again at every scheduler tick."""
+    from broadsheet.ingest import claims
+
+    source = Source.objects.create(feed_url=server.url("/f/rss20.xml"))
+    (claim,) = claims.claim_due()
+    token = claims.start(source.pk, claim.token)
+    assert token == claim.token
+    with pytest.raises(RuntimeError), claims.held(source.pk, token):
+        raise RuntimeError("a bug in the pipeline")
+    source.refresh_from_db()
+    assert (source.claim_token, source.claim_expires_at) == ("", None)
+    assert source.next_check_at > clock.now() + claims.RETRY_AFTER_CRASH - dt.timedelta(minutes=1)
+    assert claim_due_sources() == []
