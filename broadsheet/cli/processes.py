@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -27,6 +28,13 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.2
 STOP_TIMEOUT_SECONDS = 15.0
 WSGI_APP = "broadsheet.wsgi:application"
+# Open connections per web worker (granian's --backpressure): far above honest load, so that
+# slow or idle sockets cannot take them all; requests still wait for the `threads` threads.
+CONNECTIONS_PER_WORKER = 2048
+# File descriptors a worker needs besides client sockets (database, cache, search, logs).
+FILES_BESIDE_CONNECTIONS = 256
+# Time a connection may take to send a request's headers, and stay idle between requests.
+HEADER_READ_TIMEOUT_MS = 10_000
 _PR_SET_PDEATHSIG = 1
 
 
@@ -52,12 +60,23 @@ def _media_mount() -> list[str]:
 def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
     # Django views block, so the WSGI interface runs them on granian's blocking threads; the
     # default (half the backpressure, 512 threads) would open far too many DB connections.
+    #
+    # Slow and idle clients (docs/deploy.md, "Slow clients"): granian holds one backpressure
+    # permit per open *connection*, not per request, so a limit near the thread count let a
+    # few slow or idle sockets lock everyone else out. The permits are cheap (an idle
+    # connection is a small task on the event loop; requests still queue for the threads), so
+    # the limit is set far above any honest load, and every connection that is not sending a
+    # request is closed after HEADER_READ_TIMEOUT_MS: dribbled headers, a keep-alive socket
+    # left idle, and (with plain HTTP/1 rather than the auto-detecting "auto" mode, which
+    # waits for the first bytes without a timeout) a socket that never sends anything.
     return [
         sys.executable,
         "-m",
         "granian",
         "--interface",
         "wsgi",
+        "--http",
+        "1",
         "--host",
         host,
         "--port",
@@ -67,11 +86,30 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
         "--blocking-threads",
         str(threads),
         "--backpressure",
-        str(threads * 2),
+        str(connection_limit()),
+        "--http1-header-read-timeout",
+        str(HEADER_READ_TIMEOUT_MS),
         "--no-ws",
         *_media_mount(),
         WSGI_APP,
     ]
+
+
+def connection_limit() -> int:
+    """Open connections per web worker: CONNECTIONS_PER_WORKER, raising this process's (and
+    so the children's) soft file limit to fit it where the hard limit allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = CONNECTIONS_PER_WORKER + FILES_BESIDE_CONNECTIONS
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            logger.warning("could not raise the open-file limit from %d to %d", soft, raised)
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTIONS_PER_WORKER
+    return max(1, min(CONNECTIONS_PER_WORKER, soft - FILES_BESIDE_CONNECTIONS))
 
 
 def worker_command() -> list[str]:
