@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -59,6 +60,13 @@ def feed(base: str, count: int) -> bytes:
         )
     channel = f"<channel><title>Wire</title><link>{base}/</link>{''.join(items)}</channel>"
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">{channel}</rss>'.encode()
+
+
+@pytest.fixture(autouse=True)
+def search_dir(settings, tmp_path: Path) -> Path:
+    """An index of this test's own: a replica left by another test would think itself ahead."""
+    settings.BROADSHEET_SEARCH_DIR = tmp_path / "search"
+    return settings.BROADSHEET_SEARCH_DIR
 
 
 @pytest.fixture
