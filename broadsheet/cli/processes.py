@@ -3,15 +3,20 @@
 The supervisor starts each child in its own process group, so a Ctrl+C in the terminal
 reaches only the supervisor, which forwards it exactly once (a task worker treats a second
 SIGINT as "abandon the running task"). On Linux each child is also asked to receive SIGTERM
-if the supervisor dies without cleaning up, so no server is ever left orphaned.
+if the supervisor dies without cleaning up, so no server is ever left orphaned. A child that
+dies on its own (killed, out of memory) is restarted with backoff while the others keep
+serving, and the tasks a dead task worker was running are re-queued at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import importlib.util
 import logging
 import os
 import resource
+import secrets
 import signal
 import socket
 import subprocess
@@ -27,7 +32,12 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
 STOP_TIMEOUT_SECONDS = 15.0
-WSGI_APP = "broadsheet.wsgi:application"
+# A child that dies is restarted after 1 s, then 2, 4 … at most 60 s between attempts; one
+# that ran for a minute counts as healthy again and is restarted after 1 s the next time.
+RESTART_FIRST_SECONDS = 1.0
+RESTART_MAX_SECONDS = 60.0
+HEALTHY_AFTER_SECONDS = 60.0
+WSGI_MODULE = "broadsheet.wsgi"
 # Open connections per web worker (granian's --backpressure): far above honest load, so that
 # slow or idle sockets cannot take them all; requests still wait for the `threads` threads.
 CONNECTIONS_PER_WORKER = 2048
@@ -42,6 +52,22 @@ _PR_SET_PDEATHSIG = 1
 class Child:
     name: str
     argv: list[str]
+    # django_tasks_db's `--worker-id` option: the supervisor names each worker it starts, so
+    # that when one dies the tasks it claimed can be re-queued at once (cli/reaper.py).
+    worker_id_option: str | None = None
+
+
+def _wsgi_target() -> str:
+    """The WSGI application as granian's file-path form, `/…/broadsheet/wsgi.py:application`.
+
+    granian puts the current directory first on sys.path whatever PYTHONSAFEPATH says, unless the
+    target is a file inside a package: then it puts the directory holding that package first,
+    which is where this installed broadsheet lives. (A fixed working directory would do it
+    too, but would move a relative BROADSHEET_DATA_DIR or SQLite path.)"""
+    spec = importlib.util.find_spec(WSGI_MODULE)
+    if spec is None or spec.origin is None:
+        raise CliError(f"cannot find {WSGI_MODULE}: is broadsheet installed?")
+    return f"{spec.origin}:application"
 
 
 def _media_mount() -> list[str]:
@@ -91,7 +117,7 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
         str(HEADER_READ_TIMEOUT_MS),
         "--no-ws",
         *_media_mount(),
-        WSGI_APP,
+        _wsgi_target(),
     ]
 
 
@@ -120,6 +146,13 @@ def worker_command() -> list[str]:
     if getattr(settings, "BROADSHEET_TASKS", "db") == "rq":
         return [sys.executable, "-m", "django", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
     return [sys.executable, "-m", "django", "db_worker"]
+
+
+def worker_child(name: str) -> Child:
+    from django.conf import settings
+
+    rq = getattr(settings, "BROADSHEET_TASKS", "db") == "rq"  # RQ finds dead workers itself
+    return Child(name, worker_command(), worker_id_option=None if rq else "--worker-id")
 
 
 def follower_command() -> list[str]:
@@ -166,66 +199,153 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _child_env() -> dict[str, str]:
+    # PYTHONSAFEPATH (Python 3.11+): `python -m …` must import the installed broadsheet, never
+    # a `broadsheet/` directory that happens to sit where serve was started.
+    return os.environ | {"PYTHONSAFEPATH": "1"}
+
+
+def _new_worker_id() -> str:
+    # Unique across the pool (db_worker's rule) and telling where a lost task ran.
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{secrets.token_hex(6)}"
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+@dataclass
+class _Slot:
+    """One supervised child: its current process (None while waiting to restart)."""
+
+    child: Child
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    worker_id: str | None = None
+    failures: int = 0  # deaths since the child last ran healthily
+    restart_at: float | None = None
+    signalled: bool = False
+
+
 class Supervisor:
-    """Runs children until one exits or a signal arrives, then stops them all."""
+    """Runs children until a stop signal arrives, restarting any child that dies meanwhile.
+
+    A child that dies is started again after RESTART_FIRST_SECONDS, doubling with each death
+    up to RESTART_MAX_SECONDS, and back to the first delay once it has run HEALTHY_AFTER_SECONDS.
+    A dead task worker's RUNNING tasks are re-queued at once (`reaper.requeue_tasks_of`)."""
 
     def __init__(self, children: list[Child]) -> None:
-        self.children = children
-        self.processes: list[tuple[Child, subprocess.Popen[bytes]]] = []
+        self.slots = [_Slot(child) for child in children]
         self.stop_signal: int | None = None
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
         self.stop_signal = signum
-        for _, process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signum)
+        for slot in self.slots:
+            if slot.process is not None and slot.process.poll() is None:
+                slot.process.send_signal(signum)
+                slot.signalled = True
 
     def run(self) -> int:
         handled = (signal.SIGINT, signal.SIGTERM)
         previous = {signum: signal.signal(signum, self._forward) for signum in handled}
         try:
-            for child in self.children:
-                self.processes.append(
-                    (
-                        child,
-                        subprocess.Popen(
-                            child.argv, env=os.environ.copy(), process_group=0, preexec_fn=_die_with_parent
-                        ),
-                    )
-                )
+            for slot in self.slots:
+                if self.stop_signal is None:
+                    self._start(slot)
             return self._watch()
         finally:
             self._stop_all()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
+    def _start(self, slot: _Slot) -> None:
+        argv = list(slot.child.argv)
+        if slot.child.worker_id_option:
+            slot.worker_id = _new_worker_id()
+            argv += [slot.child.worker_id_option, slot.worker_id]
+        slot.process = subprocess.Popen(argv, env=_child_env(), process_group=0, preexec_fn=_die_with_parent)
+        slot.started_at = time.monotonic()
+        slot.restart_at = None
+        slot.signalled = False
+
     def _watch(self) -> int:
-        while True:
-            for child, process in self.processes:
-                code = process.poll()
-                if code is None:
-                    continue
+        while self.stop_signal is None:
+            for slot in self.slots:
                 if self.stop_signal is not None:
-                    return 0
-                print(f"broadsheet: {child.name} exited with code {code}; stopping", file=sys.stderr)
-                return code or 1
+                    break
+                if slot.process is None:
+                    if slot.restart_at is not None and time.monotonic() >= slot.restart_at:
+                        self._start(slot)
+                    continue
+                code = slot.process.poll()
+                if code is not None:
+                    self._died(slot, code)
             time.sleep(POLL_SECONDS)
+        return 0
+
+    def _died(self, slot: _Slot, code: int) -> None:
+        now = time.monotonic()
+        ran = now - slot.started_at
+        if ran >= HEALTHY_AFTER_SECONDS:
+            slot.failures = 0
+        delay = min(RESTART_MAX_SECONDS, RESTART_FIRST_SECONDS * 2**slot.failures)
+        slot.failures += 1
+        if slot.process is not None:
+            # What the dead child leaves behind in its group (granian's workers, still holding
+            # the port) must go before a new one starts.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(slot.process.pid, signal.SIGKILL)
+        slot.process = None
+        slot.restart_at = now + delay
+        print(
+            f"broadsheet: {slot.child.name} {_describe_exit(code)} after {ran:.0f}s; "
+            f"restarting it in {delay:.0f}s",
+            file=sys.stderr,
+            flush=True,
+        )
+        if slot.worker_id is not None:
+            _requeue_lost_tasks(slot.child.name, slot.worker_id)
 
     def _stop_all(self) -> None:
         # Children already given the user's signal are left to finish: a second one would
         # tell the task worker to abandon its running task.
-        if self.stop_signal is None:
-            for _, process in self.processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
+        running = [slot for slot in self.slots if slot.process is not None]
+        for slot in running:
+            if not slot.signalled and slot.process is not None and slot.process.poll() is None:
+                slot.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for child, process in self.processes:
+        for slot in running:
+            process = slot.process
+            assert process is not None
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                logger.warning("%s did not stop in %.0fs; killing it", child.name, STOP_TIMEOUT_SECONDS)
+                logger.warning("%s did not stop in %.0fs; killing it", slot.child.name, STOP_TIMEOUT_SECONDS)
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def _requeue_lost_tasks(name: str, worker_id: str) -> None:
+    """The worker is dead: re-queue the tasks it was running now, not after the reaper's wait.
+    A database that is away leaves them to the reaper."""
+    from django.db import DatabaseError, connections
+
+    from broadsheet.cli.reaper import requeue_tasks_of
+
+    try:
+        count = requeue_tasks_of(worker_id)
+    except DatabaseError as exc:
+        print(f"broadsheet: could not re-queue {name}'s tasks ({exc}); the reaper will", file=sys.stderr)
+        return
+    finally:
+        connections.close_all()  # the supervisor keeps no connection between deaths
+    if count:
+        print(f"broadsheet: re-queued {count} task(s) {name} was running", file=sys.stderr, flush=True)
 
 
 def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool) -> int:
@@ -238,7 +358,7 @@ def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool
         # Every web node keeps its own search replica; on one machine it is the index's writer.
         children.append(Child("search follower", follower_command()))
     if task_worker:
-        children.append(Child("task worker", worker_command()))
+        children.append(worker_child("task worker"))
         # The scheduler goes wherever task workers run: a web-only node (--no-worker) has none.
         children.append(Child("scheduler", scheduler_command()))
     shown_host = f"[{host}]" if ":" in host else host
@@ -249,7 +369,7 @@ def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool
 
 def run_workers(count: int) -> int:
     print(f"Running {count} task worker{'s' if count != 1 else ''}", flush=True)
-    children = [Child(f"task worker {n}", worker_command()) for n in range(1, count + 1)]
+    children = [worker_child(f"task worker {n}") for n in range(1, count + 1)]
     # One scheduler per machine running workers; more than one anywhere is harmless.
     children.append(Child("scheduler", scheduler_command()))
     return Supervisor(children).run()

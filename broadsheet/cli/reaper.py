@@ -5,7 +5,10 @@ killed mid-task (SIGKILL, out of memory, a lost machine) leaves its row RUNNING 
 task is never run again. Every task of ours is idempotent (docs/deploy.md), so a task RUNNING
 for longer than any task takes (`STUCK_AFTER`, twice the ingest lease and RQ's job timeout) is
 taken to be lost: its row is marked FAILED with `WorkerLost` (kept as the record of the attempt)
-and the same task, arguments, queue and priority are enqueued afresh as a new row.
+and the same task, arguments, queue and priority are enqueued afresh as a new row. When the
+supervisor (`cli/processes.py`) sees one of its own workers die, it does the same at once for
+the rows that worker claimed (`requeue_tasks_of`); the 30 minutes are for workers that vanish
+with their supervisor (a lost machine).
 
 Safe in several schedulers at once: each row is taken with a conditional UPDATE (RUNNING ->
 FAILED) and only the scheduler whose UPDATE matched enqueues the retry, in the same transaction.
@@ -18,6 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +43,44 @@ class WorkerLost(Exception):
 def reap_stuck_tasks(older_than: dt.timedelta = STUCK_AFTER, *, now: dt.datetime | None = None) -> int:
     """Mark database tasks RUNNING since before `now - older_than` FAILED and enqueue each
     again (a task that no longer imports is only marked). Returns how many were re-queued."""
-    from django.db import transaction
     from django.utils import timezone
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    cutoff = now - older_than
-    stuck = list(
-        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).order_by(
-            "started_at"
-        )[:BATCH]
-    )
+    stuck = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - older_than
+    ).order_by("started_at")[:BATCH]
+    return _requeue(list(stuck), now, f"re-queued by the reaper after {older_than}")
+
+
+def requeue_tasks_of(worker_id: str, *, now: dt.datetime | None = None) -> int:
+    """Re-queue at once the tasks a worker left RUNNING when it died: the supervisor calls
+    this when it sees its own `db_worker` child exit, so the worker is known to be gone and
+    there is no need to wait STUCK_AFTER. Returns how many were re-queued."""
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    # A row's last worker id is the worker that claimed it this time (db_worker appends its
+    # own). Few rows are RUNNING at once, and SQLite has no JSON `contains`: filter here.
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("started_at")
+    lost = [row for row in running if row.worker_ids and row.worker_ids[-1] == worker_id]
+    return _requeue(lost, now or timezone.now(), "its worker died; re-queued by the supervisor at once")
+
+
+def _requeue(rows: list[DBTaskResult], now: dt.datetime, because: str) -> int:
+    """Mark each row FAILED with WorkerLost and enqueue its task afresh, each row taken by a
+    conditional UPDATE so that only one caller re-queues it."""
+    from django.db import transaction
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     requeued = 0
-    for row in stuck:
+    for row in rows:
         lost = WorkerLost(
             f"RUNNING since {row.started_at:%Y-%m-%d %H:%M:%S%z} on {', '.join(row.worker_ids) or 'no worker'}"
-            f"; re-queued by the reaper after {older_than}"
+            f"; {because}"
         )
         with transaction.atomic():
             won = DBTaskResult.objects.filter(

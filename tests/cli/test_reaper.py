@@ -123,3 +123,22 @@ def test_the_scheduler_hook_reaps_at_most_once_per_interval() -> None:
     assert hook() == 0  # within REAP_EVERY_SECONDS of the last reaping
     cache.delete(reaper.REAP_CLAIM_KEY)
     assert hook() == 1
+
+
+def test_the_tasks_of_a_worker_known_to_be_dead_are_requeued_at_once() -> None:
+    mine = _running(MISSING_SOURCE, dt.timedelta(seconds=5))  # claimed by "dead-worker"
+    other = _running(MISSING_SOURCE + 1, dt.timedelta(seconds=5))
+    DBTaskResult.objects.filter(pk=other.pk).update(worker_ids=["dead-worker", "live-worker"])
+
+    assert reaper.requeue_tasks_of("dead-worker") == 1
+
+    mine.refresh_from_db()
+    assert mine.status == TaskResultStatus.FAILED
+    assert mine.exception_class_path == "broadsheet.cli.reaper.WorkerLost"
+    assert "its worker died" in mine.traceback
+    # A row a live worker claimed after a dead one is the live worker's.
+    assert DBTaskResult.objects.get(pk=other.pk).status == TaskResultStatus.RUNNING
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).get().args_kwargs["args"] == [
+        MISSING_SOURCE
+    ]
+    assert reaper.requeue_tasks_of("dead-worker") == 0
