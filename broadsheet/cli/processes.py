@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
 from broadsheet.cli.errors import CliError
@@ -70,19 +69,6 @@ def _wsgi_target() -> str:
     return f"{spec.origin}:application"
 
 
-def _media_mount() -> list[str]:
-    """Granian's static-file options for uploaded media on local disk (served without Python)."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage, default_storage
-
-    media_url = str(settings.MEDIA_URL or "")
-    if not isinstance(default_storage, FileSystemStorage) or not media_url.startswith("/"):
-        return []  # e.g. S3: the storage's own URLs point elsewhere
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    return ["--static-path-route", media_url.rstrip("/"), "--static-path-mount", str(media_root)]
-
-
 def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
     # Django views block, so the WSGI interface runs them on granian's blocking threads; the
     # default (half the backpressure, 512 threads) would open far too many DB connections.
@@ -116,7 +102,6 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
         "--http1-header-read-timeout",
         str(HEADER_READ_TIMEOUT_MS),
         "--no-ws",
-        *_media_mount(),
         _wsgi_target(),
     ]
 
