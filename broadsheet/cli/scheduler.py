@@ -30,7 +30,8 @@ PERIODIC_HOOKS: tuple[str, ...] = (
     "broadsheet.ingest.tasks.schedule_due_sources",
     # Popular and trending: enqueues a refresh at most every few minutes.
     "broadsheet.discovery.tasks.schedule_refresh",
-    # Database-queue tasks whose worker died mid-run: re-queued after 30 minutes (cli/reaper.py).
+    # Database-queue tasks whose worker vanished mid-run with its supervisor: re-queued after 30
+    # minutes (cli/reaper.py; a supervisor that sees its own worker die re-queues at once).
     "broadsheet.cli.reaper.reap_periodically",
 )
 
