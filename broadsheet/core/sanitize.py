@@ -113,7 +113,10 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
 
 def strip_tags(fragment: str) -> str:
     """Plain text of an HTML fragment, whitespace collapsed (for excerpts and the index)."""
-    text = _TAG_RE.sub(" ", fragment)
+    # After the last ">" there is no tag, only text: leaving it out of the match keeps this
+    # linear (from every "<" there, the pattern would rescan to the end, quadratic in the "<"s).
+    end = fragment.rfind(">") + 1
+    text = _TAG_RE.sub(" ", fragment[:end]) + fragment[end:]
     return _SPACE_RE.sub(" ", html.unescape(text)).strip()
 
 
