@@ -146,6 +146,8 @@ def ingest(out: TextIO) -> int:
     rows = []
     for r in reports:
         state = "not modified" if r.not_modified else ("ok" if r.ok else "; ".join(r.messages)[:60])
+        if r.deferred:  # the entry cap or the time budget cut the poll; the rest come soon
+            state += f", {r.deferred} left for the next poll"
         rows.append([r.source_name[:40], str(r.new), str(r.updated), str(r.duplicates), str(r.errors), state])
     _table(out, "Ingest", ["source", "new", "updated", "duplicates", "errors", "status"], rows)
     # A failing source is recorded on it and does not fail the run (see `sources list`).

@@ -9,6 +9,7 @@ IngestError
 │   └── HTTPStatusError        a final status that is not 2xx or 304
 ├── ParseError                 the bytes are not a feed we can read
 ├── ExtractError               the page gave no usable article
+├── TooComplexError            an entry's HTML is too big or too deep to sanitise in bounded time
 └── SourceError                bad operator input (no feed found, unknown source)
 """
 
@@ -51,6 +52,10 @@ class ParseError(IngestError):
 
 
 class ExtractError(IngestError):
+    pass
+
+
+class TooComplexError(IngestError):
     pass
 
 

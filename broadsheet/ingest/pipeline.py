@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
-from broadsheet.ingest import publish, scheduler
+from broadsheet.ingest import limits, publish, scheduler
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
 from broadsheet.ingest.dedupe import (
     EntryKey,
@@ -49,6 +50,7 @@ class IngestReport:
     duplicates: int = 0
     skipped: int = 0
     errors: int = 0
+    deferred: int = 0  # new or changed entries left for the next poll (entry cap, time budget)
     messages: list[str] = field(default_factory=list)
 
     def count(self, outcome: publish.Outcome) -> None:
@@ -67,6 +69,7 @@ class IngestReport:
             "duplicates": self.duplicates,
             "skipped": self.skipped,
             "errors": self.errors,
+            "deferred": self.deferred,
             "messages": self.messages,
         }
 
@@ -75,6 +78,8 @@ class IngestReport:
 class RunOptions:
     fetch_pages: bool = True  # fetch each new story's page (full text, lead image, metadata)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
+    max_entries: int | None = None  # new or changed entries per poll; None: the setting
+    time_budget: float = limits.DEFAULT_POLL_BUDGET  # seconds of entry work per poll
 
 
 def excerpt_body(summary_html: str, url: str, source_name: str) -> str:
@@ -113,7 +118,10 @@ def build_candidate(
             url or entry.url,
             source_name,
         )
+    # The sanitiser's parser is quadratic in nesting: refuse what it cannot do in bounded time.
+    limits.check_markup(raw_body)
     body = sanitize_html(raw_body, base_url=entry.url or url or None)
+    limits.check_sanitised(body)
     plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
     headline = entry.title or (extracted.title if extracted else "") or url
     filing = choose_section(
@@ -254,7 +262,13 @@ def ingest_source(
     # An entry repeating an earlier one's GUID or URL is asked about again at its turn: the
     # earlier one may have stored the story by then.
     repeats = _repeats(keys)
+    deferred = _beyond_cap(verdicts, options.max_entries or limits.max_entries())
+    out_of_time = time.monotonic() + options.time_budget
     for i, (entry, key) in enumerate(zip(wanted, keys, strict=True)):
+        if i not in deferred and _has_work(verdicts[i]) and time.monotonic() > out_of_time:
+            deferred.add(i)
+        if i in deferred:
+            continue
         try:
             verdict = classify(source.pk, key.guid, key.url, key.digest) if i in repeats else verdicts[i]
             outcome = process_entry(
@@ -280,10 +294,34 @@ def ingest_source(
         headers=result.headers,
         now=started,
     )
+    if deferred:
+        # The rest come in the next poll, soon, and it must not be a 304 that hides them: the
+        # feed's validators are forgotten until a poll gets through every entry.
+        report.deferred = len(deferred)
+        report.messages.append(f"{len(deferred)} new entries left for the next poll")
+        logger.info("source %s: %d new entries left for the next poll", source.pk, len(deferred))
+        _record_success(
+            source, report, started, interval, "", "", feed.problem, next_check_in=limits.BACKLOG_RECHECK
+        )
+        return report
     # The validators are stored only now, after every entry was handled: a run killed halfway
     # must not turn the next poll into a 304 that hides the entries it never reached.
     _record_success(source, report, started, interval, result.etag, result.last_modified, feed.problem)
     return report
+
+
+def _has_work(verdict: Verdict) -> bool:
+    """Whether storing the entry costs anything (a page, sanitising, a write)."""
+    return verdict.seen not in {Seen.GONE, Seen.UNCHANGED}
+
+
+def _beyond_cap(verdicts: list[Verdict], cap: int) -> set[int]:
+    """Indexes (into the oldest-first list) of the entries with work that wait for a later
+    poll: all but the newest `cap`. Newest first because news is worth most while it is new,
+    and a feed that is a sliding window drops its oldest entries first; each batch is still
+    stored oldest first."""
+    pending = [i for i, verdict in enumerate(verdicts) if _has_work(verdict)]
+    return set(pending[: max(0, len(pending) - cap)])
 
 
 def _repeats(keys: list[EntryKey]) -> set[int]:
@@ -308,7 +346,10 @@ def _record_success(
     etag: str,
     last_modified: str,
     problem: str,
+    *,
+    next_check_in: dt.timedelta | None = None,
 ) -> None:
+    """`next_check_in` overrides `interval` for the next poll only (a backlog to catch up)."""
     publish.record_fetch(
         source,
         etag=etag[:500],
@@ -320,7 +361,7 @@ def _record_success(
         last_error="" if not report.errors else "; ".join(report.messages[-3:])[:2000],
         feed_problem=problem[:2000],
         check_interval=int(interval.total_seconds()),
-        next_check_at=clock.now() + interval,
+        next_check_at=clock.now() + (next_check_in or interval),
     )
     publish.log_fetch(
         source.pk,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import time
 
 import pytest
 
@@ -405,3 +407,115 @@ def test_the_body_is_sanitised_once_on_its_way_in(site, fetcher, monkeypatch):
     article.body = "<p onclick='x()'>Edited by hand</p>"
     services.save_article(article)  # any other body is sanitised here, as always
     assert calls and "onclick" not in Article.objects.get(pk=article.pk).body
+
+
+# --- Bounded cost per poll and per entry (issue #16, finding 10) ----------------------------------
+def _long_feed(server: LoopbackServer, count: int) -> list[dict[str, str]]:
+    now = clock.now()
+    return [
+        {
+            "title": f"Story {n}",
+            "link": f"{server.base}/story/none-{n}.html",
+            "guid": f"long-{n}",
+            "description": f"Summary {n}.",
+            "category": "Business",
+            "pubDate": (now - dt.timedelta(hours=count - n)).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+        }
+        for n in range(count)
+    ]
+
+
+def _conditional(server: LoopbackServer, body: bytes, seen: list[str | None]):
+    """A feed that answers 304 to its own ETag, as real publishers do."""
+
+    def answer(handler):
+        seen.append(handler.headers.get("If-None-Match"))
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("ETag", '"v1"')
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def test_a_long_feed_is_stored_a_cap_at_a_time_newest_first_and_none_lost(site, fetcher, settings):
+    settings.BROADSHEET_INGEST_MAX_ENTRIES = 3
+    validators: list[str | None] = []
+    site.routes["/long.xml"] = _conditional(site, rss(site, _long_feed(site, 7)), validators)
+    source = make_source(site, feed="/long.xml")
+    options = RunOptions(fetch_pages=False)
+
+    def stored() -> list[str]:
+        return sorted(guid.rsplit("/", 1)[-1] for guid in Entry.objects.values_list("guid", flat=True))
+
+    first = ingest_source(source, fetcher, options=options)
+    assert (first.new, first.deferred, first.errors) == (3, 4, 0)
+    assert stored() == ["long-4", "long-5", "long-6"]  # the newest
+    source.refresh_from_db()
+    # No validators while entries wait: the next poll must not be a 304 that hides them.
+    assert (source.etag, source.last_modified) == ("", "")
+    assert source.next_check_at <= clock.now() + dt.timedelta(minutes=6)
+
+    second = ingest_source(source, fetcher, options=options)
+    assert (second.new, second.deferred) == (3, 1)
+    third = ingest_source(source, fetcher, options=options)
+    assert (third.new, third.deferred, third.skipped) == (1, 0, 6)
+    assert stored() == [f"long-{n}" for n in range(7)]
+    source.refresh_from_db()
+    assert source.etag == '"v1"'  # caught up: conditional GET again, on the normal schedule
+    assert source.next_check_at > clock.now() + dt.timedelta(minutes=14)
+    assert ingest_source(source, fetcher, options=options).not_modified
+    assert validators == [None, None, None, '"v1"']
+    assert Entry.objects.count() == 7 and Article.objects.count() == 7  # nothing twice
+    # Each batch is stored oldest first.
+    assert list(Article.objects.order_by("pk").values_list("headline", flat=True)) == [
+        f"Story {n}" for n in (4, 5, 6, 1, 2, 3, 0)
+    ]
+
+
+def test_the_default_cap_is_the_named_setting(site, fetcher, settings):
+    settings.BROADSHEET_INGEST_MAX_ENTRIES = 200
+    site.routes["/big.xml"] = Route(200, rss(site, _long_feed(site, 205)))
+    report = ingest_source(make_source(site, feed="/big.xml"), fetcher, options=RunOptions(fetch_pages=False))
+    assert (report.new, report.deferred) == (200, 5)
+    assert "5 new entries left for the next poll" in FetchLog.objects.get().message
+
+
+def test_a_poll_out_of_time_leaves_the_rest_for_the_next(site, fetcher):
+    def slow_page(handler):
+        site.stopping.wait(0.4)
+        handler.send_response(404)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    for n in range(6):
+        site.routes[f"/story/none-{n}.html"] = slow_page
+    site.routes["/slow-pages.xml"] = Route(200, rss(site, _long_feed(site, 6)))
+    source = make_source(site, feed="/slow-pages.xml")
+    first = ingest_source(source, fetcher, options=RunOptions(time_budget=1.0))
+    assert first.new < 6 and first.new + first.deferred == 6
+    while source.entries.count() < 6:
+        report = ingest_source(source, fetcher, options=RunOptions(time_budget=1.0))
+        assert report.new > 0  # every poll makes progress
+    assert Entry.objects.count() == 6
+
+
+def test_deeply_nested_entry_is_refused_quickly_and_the_rest_published(site, fetcher):
+    # 30,000 nested <b class=…> took nh3 21 s of CPU to sanitise (40,000: 38 s).
+    bomb = "".join(f'<b class="c{i}">' for i in range(30_000)) + "deep"
+    items = _long_feed(site, 3)
+    items[1]["description"] = html.escape(bomb)
+    site.routes["/bomb.xml"] = Route(200, rss(site, items))
+    source = make_source(site, feed="/bomb.xml", mode=Source.Mode.FULL)
+    started = time.monotonic()
+    report = ingest_source(source, fetcher, options=RunOptions(fetch_pages=False))
+    assert time.monotonic() - started < 10
+    assert (report.new, report.errors) == (2, 1)
+    assert sorted(Article.objects.values_list("headline", flat=True)) == ["Story 0", "Story 2"]
+    source.refresh_from_db()
+    assert "formatting elements unclosed" in source.last_error and source.error_count == 0
