@@ -37,6 +37,15 @@ def _port(raw: str) -> int:
     return value
 
 
+def _client_timeout(raw: str) -> int:
+    from broadsheet.cli.processes import MAX_CLIENT_TIMEOUT_SECONDS
+
+    value = _positive_int(raw)
+    if value > MAX_CLIENT_TIMEOUT_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_CLIENT_TIMEOUT_SECONDS} seconds (got {raw})")
+    return value
+
+
 def _default_port() -> int:
     from broadsheet.core.env import env_int
 
@@ -64,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="request threads per web worker (default 2 x CPUs + 1, at most 8)",
+    )
+    serve.add_argument(
+        "--client-timeout",
+        type=_client_timeout,
+        default=None,
+        help="seconds a connection may take to send a request's headers, or sit idle between "
+        "requests, before it is closed (default 10, at most 60)",
     )
     serve.add_argument("--no-worker", action="store_true", help="do not start a task worker beside it")
 
@@ -125,7 +141,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         port = args.port if args.port is not None else _default_port()
         threads = args.threads or min(8, 2 * (os.cpu_count() or 1) + 1)
-        return processes.serve(args.host, port, args.workers, threads, task_worker=not args.no_worker)
+        return processes.serve(
+            args.host,
+            port,
+            args.workers,
+            threads,
+            task_worker=not args.no_worker,
+            client_timeout=args.client_timeout or processes.CLIENT_TIMEOUT_SECONDS,
+        )
     if args.command == "worker":
         return processes.run_workers(args.count)
     if args.command in ("classifier", "discovery"):

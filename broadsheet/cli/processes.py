@@ -42,8 +42,10 @@ WSGI_MODULE = "broadsheet.wsgi"
 CONNECTIONS_PER_WORKER = 2048
 # File descriptors a worker needs besides client sockets (database, cache, search, logs).
 FILES_BESIDE_CONNECTIONS = 256
-# Time a connection may take to send a request's headers, and stay idle between requests.
-HEADER_READ_TIMEOUT_MS = 10_000
+# Time a connection may take to send a request's headers, and stay idle between requests
+# (`serve --client-timeout`; granian allows at most 60 s).
+CLIENT_TIMEOUT_SECONDS = 10
+MAX_CLIENT_TIMEOUT_SECONDS = 60
 _PR_SET_PDEATHSIG = 1
 
 
@@ -69,7 +71,9 @@ def _wsgi_target() -> str:
     return f"{spec.origin}:application"
 
 
-def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+def web_command(
+    host: str, port: int, workers: int, threads: int, client_timeout: int = CLIENT_TIMEOUT_SECONDS
+) -> list[str]:
     # Django views block, so the WSGI interface runs them on granian's blocking threads; the
     # default (half the backpressure, 512 threads) would open far too many DB connections.
     #
@@ -78,7 +82,7 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
     # few slow or idle sockets lock everyone else out. The permits are cheap (an idle
     # connection is a small task on the event loop; requests still queue for the threads), so
     # the limit is set far above any honest load, and every connection that is not sending a
-    # request is closed after HEADER_READ_TIMEOUT_MS: dribbled headers, a keep-alive socket
+    # request is closed after `client_timeout` seconds: dribbled headers, a keep-alive socket
     # left idle, and (with plain HTTP/1 rather than the auto-detecting "auto" mode, which
     # waits for the first bytes without a timeout) a socket that never sends anything.
     return [
@@ -100,7 +104,7 @@ def web_command(host: str, port: int, workers: int, threads: int) -> list[str]:
         "--backpressure",
         str(connection_limit()),
         "--http1-header-read-timeout",
-        str(HEADER_READ_TIMEOUT_MS),
+        str(client_timeout * 1000),
         "--no-ws",
         _wsgi_target(),
     ]
@@ -333,12 +337,20 @@ def _requeue_lost_tasks(name: str, worker_id: str) -> None:
         print(f"broadsheet: re-queued {count} task(s) {name} was running", file=sys.stderr, flush=True)
 
 
-def serve(host: str, port: int, workers: int, threads: int, *, task_worker: bool) -> int:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    *,
+    task_worker: bool,
+    client_timeout: int = CLIENT_TIMEOUT_SECONDS,
+) -> int:
     ensure_port_free(host, port)
     ensure_static_collected()
     from django.conf import settings
 
-    children = [Child("web server", web_command(host, port, workers, threads))]
+    children = [Child("web server", web_command(host, port, workers, threads, client_timeout))]
     if settings.BROADSHEET_SEARCH_REPLICA:
         # Every web node keeps its own search replica; on one machine it is the index's writer.
         children.append(Child("search follower", follower_command()))

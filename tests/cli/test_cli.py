@@ -118,6 +118,7 @@ def test_help_lists_commands(tmp_path: Path) -> None:
         (["demo", "--articles", "lots"], "--articles"),
         (["serve", "--workers", "0"], "--workers"),
         (["serve", "--port", "70000"], "--port"),
+        (["serve", "--client-timeout", "61"], "--client-timeout"),
         (["search"], "required"),
     ],
 )
