@@ -257,10 +257,11 @@ class Supervisor:
         if slot.child.worker_id_option:
             slot.worker_id = _new_worker_id()
             argv += [slot.child.worker_id_option, slot.worker_id]
-        slot.process = subprocess.Popen(argv, env=_child_env(), process_group=0, preexec_fn=_die_with_parent)
-        slot.started_at = time.monotonic()
-        slot.restart_at = None
+        # Reset before the process exists: a stop signal from here on is forwarded to it once.
         slot.signalled = False
+        slot.restart_at = None
+        slot.started_at = time.monotonic()
+        slot.process = subprocess.Popen(argv, env=_child_env(), process_group=0, preexec_fn=_die_with_parent)
 
     def _watch(self) -> int:
         while self.stop_signal is None:
