@@ -20,6 +20,8 @@ from broadsheet.api.errors import Conflict, NotFound, Unprocessable
 from broadsheet.api.fields import MAX_ID, Text, Timestamp
 from broadsheet.api.schemas import ArticleCreate, ArticleOut, ArticlePage, ArticleUpdate, ErrorOut
 from broadsheet.core import clock
+from broadsheet.ingest import limits
+from broadsheet.ingest.errors import TooComplexError
 from broadsheet.ingest.models import Entry
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, ArticleSlugHistory, Author, Section, Tag
@@ -162,6 +164,16 @@ def _tags(names: list[str], user: Any) -> list[int]:
     return [tag.pk if isinstance(tag, Tag) else created[tag].pk for tag in found]
 
 
+def _check_markup(body_html: str) -> None:
+    """Refuse HTML the sanitiser could spend minutes on, by the limits ingest applies to feeds."""
+    try:
+        limits.check_markup(body_html)
+    except TooComplexError as exc:
+        raise Unprocessable(
+            f"The body's HTML is too complex to sanitise: {exc}.", code="too_complex"
+        ) from exc
+
+
 def _check_slug(slug: str, article: Article) -> None:
     if slug in RESERVED_SLUGS:
         raise Unprocessable(f"The slug {slug!r} is reserved for a site URL.", code="reserved_slug")
@@ -189,6 +201,7 @@ def _apply(article: Article, data: dict[str, Any]) -> None:
         if data.get(name) is not None:
             setattr(article, name, data[name])
     if data.get("body_html") is not None:
+        _check_markup(data["body_html"])
         article.body = data["body_html"]
     if data.get("section") is not None:
         article.section = _section(data["section"])

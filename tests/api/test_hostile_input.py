@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -272,3 +273,39 @@ def test_a_query_with_too_many_parameters_is_400(client, path):
     query = "&".join(f"p{n}=1" for n in range(django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     response = client.get(f"{path}?{query}")
     assert response.status_code == 400 and _error(response)["code"] == "bad_request"
+
+
+# -- markup that would make the sanitiser quadratic ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body_html",
+    [
+        "<div>" * 99_000,  # 38.6 s of CPU in one request before the limit
+        # Unclosed formatting elements, each different, rebuilt in every later block.
+        "".join(f'<div><b class="c{n}"></div>' for n in range(5_000)),
+    ],
+    ids=["nested", "misnested"],
+)
+def test_a_body_too_complex_to_sanitise_is_422_and_quick(writer, section, body_html):
+    started = time.monotonic()
+    response = writer.post(
+        "/api/v1/articles",
+        json.dumps({"headline": "x", "section": "business", "body_html": body_html}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and _error(response)["code"] == "too_complex"
+    assert time.monotonic() - started < 10  # not 38 s
+    assert not Article.objects.exists()
+
+
+def test_a_long_ordinary_body_is_still_accepted(writer, section):
+    body_html = "".join(
+        f"<p>Paragraph {n} with <a href='https://example.test/{n}'>a link</a>.</p>" for n in range(3000)
+    )
+    response = writer.post(
+        "/api/v1/articles",
+        json.dumps({"headline": "x", "section": "business", "body_html": body_html}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
