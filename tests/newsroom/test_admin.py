@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -422,3 +425,73 @@ def test_article_views_are_read_only(admin_client, make_article):
 def test_admin_site_is_titled_for_the_newsroom(admin_client):
     content = admin_client.get(reverse("admin:index")).content.decode()
     assert "Broadsheet newsroom" in content
+
+
+# --- the publish permission ----------------------------------------------------------------
+
+
+@pytest.fixture
+def contributor_client(db) -> Client:
+    """Staff who may add and change articles but not publish them: drafts only."""
+    user = get_user_model().objects.create_user("stringer", password="pw-stringer", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="newsroom", codename__in=["add_article", "change_article", "view_article"]
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_without_publish_permission_the_admin_writes_drafts_only(contributor_client, make_article, section):
+    draft, live = make_article(publish=False), make_article()
+    changelist = contributor_client.get(reverse(ARTICLE_CHANGELIST))
+    assert changelist.status_code == 200
+    action_form = changelist.context["action_form"]  # None when no action is left at all
+    choices = [value for value, _ in action_form.fields["action"].choices] if action_form else []
+    assert "publish_now" not in choices and "withdraw" not in choices
+
+    # The bulk actions refuse, and nothing changes.
+    for action in ("publish_now", "withdraw"):
+        contributor_client.post(
+            reverse(ARTICLE_CHANGELIST), {"action": action, "_selected_action": [draft.pk, live.pk]}
+        )
+    assert dict(Article.objects.values_list("pk", "status")) == {draft.pk: "draft", live.pk: "published"}
+
+    # A new article cannot be filed as published; a draft can.
+    add_url = reverse("admin:newsroom_article_add")
+    refused = contributor_client.post(add_url, _article_form(section, headline="Not yet", status="published"))
+    assert refused.status_code == 200 and "not one of the available choices" in refused.content.decode()
+    assert not Article.objects.filter(headline="Not yet").exists()
+    accepted = contributor_client.post(add_url, _article_form(section, headline="Filed as a draft"))
+    assert accepted.status_code == 302
+    assert Article.objects.get(headline="Filed as a draft").status == "draft"
+
+    # A published article is read-only to them.
+    change_url = reverse("admin:newsroom_article_change", args=[live.pk])
+    response = contributor_client.post(
+        change_url, _article_form(section, headline="Rewritten", status="withdrawn")
+    )
+    assert response.status_code == 403
+    live.refresh_from_db()
+    assert (live.headline, live.status) != ("Rewritten", "withdrawn")
+
+
+def test_with_publish_permission_the_actions_are_offered(db, make_article):
+    user = get_user_model().objects.create_user("deskeditor", password="pw-desk", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="newsroom",
+            codename__in=["add_article", "change_article", "view_article", "publish_article"],
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    draft = make_article(publish=False)
+    response = client.post(
+        reverse(ARTICLE_CHANGELIST), {"action": "publish_now", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published"

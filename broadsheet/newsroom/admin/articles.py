@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 # A bulk action publishes or withdraws article by article (so each sends its own signal);
 # beyond this many, "select all" would tie up a request for minutes.
 MAX_BULK_ARTICLES = 500
+# What readers see is the publish permission's, in the admin as in the API (api/permissions.py):
+# without it an editor writes drafts only.
+PUBLISH_PERMISSION = "newsroom.publish_article"
 
 STATE_LABELS = {
     "draft": "Draft",
@@ -86,7 +89,7 @@ def _bulk_targets(
     return articles
 
 
-@admin.action(description="Publish now", permissions=["change"])
+@admin.action(description="Publish now", permissions=["publish"])
 def publish_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
     articles = _bulk_targets(modeladmin, request, queryset)
     if articles is None:
@@ -108,7 +111,7 @@ def publish_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Qu
     )
 
 
-@admin.action(description="Withdraw", permissions=["change"])
+@admin.action(description="Withdraw", permissions=["publish"])
 def withdraw(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
     articles = _bulk_targets(modeladmin, request, queryset)
     if articles is None:
@@ -190,6 +193,30 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ArticleChangeList
+
+    def may_publish(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        """The user may publish, schedule or withdraw (this article, when one is given)."""
+        user = request.user
+        return user.has_perm(PUBLISH_PERMISSION) or (
+            obj is not None and user.has_perm(PUBLISH_PERMISSION, obj)
+        )
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        # Read by the actions declared with permissions=["publish"].
+        return self.has_change_permission(request) and self.may_publish(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # A published or scheduled article is read-only to someone who may not publish it.
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or obj.status != Article.Status.PUBLISHED or self.may_publish(request, obj)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "status" and not self.may_publish(request):
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.display(description="byline", ordering="author__name")
     def byline_display(self, obj: Article) -> str:
