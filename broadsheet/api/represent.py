@@ -57,8 +57,9 @@ def _attribution(article: Article) -> dict[str, Any] | None:
         return None
     return {
         "source_name": article.source_name,
-        "source_home_url": article.source_home_url,
-        "original_url": article.canonical_url,
+        # The guarded properties: a row stored before the http(s) check never prints its URL.
+        "source_home_url": article.publisher_url,
+        "original_url": article.original_url or None,
     }
 
 
