@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Longer than any task runs: RQ's DEFAULT_TIMEOUT and ingest's CLAIM_LEASE are 15 minutes.
+# Longer than any task runs (RQ's DEFAULT_TIMEOUT is 15 minutes). The supervisor re-queues a
+# dead worker's tasks at once; this catches the rest (a lost machine, a worker run by hand).
 STUCK_AFTER = dt.timedelta(minutes=30)
 # The scheduler ticks every few seconds; the reaper needs to look only this often.
 REAP_EVERY_SECONDS = 300
