@@ -47,9 +47,9 @@ def _client_timeout(raw: str) -> int:
 
 
 def _default_port() -> int:
-    from broadsheet.core.env import env_int
+    from django.conf import settings
 
-    return env_int("PORT", 8000)
+    return int(settings.PORT)
 
 
 def build_parser() -> argparse.ArgumentParser:

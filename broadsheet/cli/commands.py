@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from broadsheet.cli.errors import CliError
-from broadsheet.core.env import env_str
 
 
 def _progress_printer(label: str) -> Callable[[int], None]:
@@ -46,8 +45,8 @@ def init() -> int:
         f"Default content: {len(created['sections'])} sections, {len(created['pages'])} pages created"
         + (", site settings filled" if created["site_settings"] else "")
     )
-    username = env_str("BROADSHEET_ADMIN_USER") or "admin"
-    given = env_str("BROADSHEET_ADMIN_PASSWORD") or None
+    username = settings.BROADSHEET_ADMIN_USER
+    given = settings.BROADSHEET_ADMIN_PASSWORD or None
     password = ensure_admin(username, given)
     if password is None:
         print(f"Admin account: '{username}' already exists (password unchanged)")

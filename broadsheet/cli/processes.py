@@ -132,7 +132,7 @@ def worker_command() -> list[str]:
     django_tasks_db's, or RQ's with the job class django-tasks needs (BROADSHEET_TASKS=rq)."""
     from django.conf import settings
 
-    if getattr(settings, "BROADSHEET_TASKS", "db") == "rq":
+    if settings.BROADSHEET_TASKS == "rq":
         return [sys.executable, "-m", "django", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
     return [sys.executable, "-m", "django", "db_worker"]
 
@@ -140,7 +140,7 @@ def worker_command() -> list[str]:
 def worker_child(name: str) -> Child:
     from django.conf import settings
 
-    rq = getattr(settings, "BROADSHEET_TASKS", "db") == "rq"  # RQ finds dead workers itself
+    rq = settings.BROADSHEET_TASKS == "rq"  # RQ finds dead workers itself
     return Child(name, worker_command(), worker_id_option=None if rq else "--worker-id")
 
 

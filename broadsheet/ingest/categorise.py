@@ -72,7 +72,7 @@ Classifier = Callable[[str, str, Sequence[SectionRef]], str | None]
 
 def load_classifier() -> Classifier | None:
     """The hook named by settings.BROADSHEET_CLASSIFIER (a dotted path), if any."""
-    path = getattr(settings, "BROADSHEET_CLASSIFIER", None)
+    path = settings.BROADSHEET_CLASSIFIER
     if not path:
         return None
     classifier: Classifier = import_string(path)

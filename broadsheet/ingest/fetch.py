@@ -401,7 +401,7 @@ class Fetcher:
         `address_policy` (for an intranet allowlist) replaces the public-address check."""
         self.options = options or FetchOptions()
         if allow_private is None:
-            allow_private = bool(getattr(settings, "BROADSHEET_ALLOW_PRIVATE_NETWORKS", False))
+            allow_private = bool(settings.BROADSHEET_ALLOW_PRIVATE_NETWORKS)
         policy = address_policy or (allow_any_address if allow_private else is_public_address)
         self.limiter = limiter or HostLimiter()
         self._deadline = Deadline()

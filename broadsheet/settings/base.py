@@ -1,7 +1,8 @@
 """Settings shared by every environment, all read from environment variables.
 
-DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, BROADSHEET_DATA_DIR, PORT and the
-BROADSHEET_* switches are documented in docs/configuration.md.
+Each setting has its one default here; app code reads `settings.NAME` without a fallback.
+Every variable read is documented in docs/configuration.md (tests/core/test_configuration_docs.py
+holds the two lists equal).
 """
 
 from __future__ import annotations
@@ -203,6 +204,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 BROADSHEET_CONTACT_EMAIL = env_str("BROADSHEET_CONTACT_EMAIL")
+# The admin account `broadsheet init` creates; without a password one is generated and shown once.
+BROADSHEET_ADMIN_USER = env_str("BROADSHEET_ADMIN_USER") or "admin"
+BROADSHEET_ADMIN_PASSWORD = env_str("BROADSHEET_ADMIN_PASSWORD")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -237,8 +241,12 @@ BROADSHEET_SCHEDULER_INTERVAL = env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 # has written a model, and when its confidence is under BROADSHEET_CLASSIFIER_CONFIDENCE percent.
 BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or "broadsheet.discovery.classifier.classify"
 BROADSHEET_CLASSIFIER_CONFIDENCE = env_int("BROADSHEET_CLASSIFIER_CONFIDENCE", 50)
+# Failed admin logins per user name or address before a lock (site/login_throttle.py).
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
+# Contact and takedown submissions per address per window (site/inbox.py).
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)
+# Write calls per API token per minute (api/auth.py).
+BROADSHEET_API_WRITE_RATE = env_int("BROADSHEET_API_WRITE_RATE", 60)
 # How many reverse proxies sit in front of the web nodes; their X-Forwarded-For entries are
 # trusted to find the client's address (rate limits would otherwise act site-wide).
 BROADSHEET_TRUSTED_PROXIES = env_int("BROADSHEET_TRUSTED_PROXIES", 0)
