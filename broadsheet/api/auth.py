@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from broadsheet.api.errors import Forbidden, RateLimited, Unauthorized
 from broadsheet.api.models import ApiToken, hash_key
-from broadsheet.core import clock
+from broadsheet.core import clock, ratelimit
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WRITE_RATE = 60  # write calls per token per window
 RATE_WINDOW = 60  # seconds
+RATE_SCOPE = "api:write"
 # Keys longer than this are not hashed or looked up: no token we issue is near it.
 MAX_KEY_CHARS = 200
 
@@ -28,23 +28,17 @@ def write_rate() -> int:
 def check_rate(token: ApiToken) -> None:
     """Count one write call; raise RateLimited past the limit.
 
-    A fixed window whose number is part of the key: add() then incr() is atomic on Redis,
-    and expiry never depends on the backend keeping a TTL through incr().
+    core.ratelimit's sliding count: no span of RATE_WINDOW seconds lets more than the limit
+    through (a fixed window let twice the limit through around its boundary). A refused call
+    is not counted, so a client retrying while refused is not kept out any longer.
     """
-    now = int(clock.now().timestamp())
-    window = now // RATE_WINDOW
-    key = f"bs:api:rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW * 2)
-    try:
-        used = int(cache.incr(key))
-    except ValueError:  # evicted between add() and incr()
-        cache.add(key, 1, timeout=RATE_WINDOW * 2)
-        used = 1
-    if used > write_rate():
-        retry_after = (window + 1) * RATE_WINDOW - now
+    limit = write_rate()
+    ident = str(token.pk)
+    if ratelimit.reserve([(RATE_SCOPE, ident)], RATE_WINDOW, limit) is not None:
+        retry_after = ratelimit.retry_after(RATE_SCOPE, ident, RATE_WINDOW, limit)
         raise RateLimited(
-            f"More than {write_rate()} write calls in a minute; try again in {retry_after} s.",
-            retry_after=max(retry_after, 1),
+            f"More than {limit} write calls in a minute; try again in {retry_after} s.",
+            retry_after=retry_after,
         )
 
 

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.core.mail import BadHeaderError, EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from broadsheet.core import ratelimit
 from broadsheet.newsroom.models import Page
-from broadsheet.site import ratelimit
 from broadsheet.site.forms import ContactForm, TakedownForm, form_class
 from broadsheet.site.models import ContactMessage, TakedownRequest
 

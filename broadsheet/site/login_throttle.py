@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from broadsheet.site import ratelimit
+from broadsheet.core import ratelimit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,7 +40,7 @@ LOCKED_MESSAGE = (
 
 THROTTLED_ATTRIBUTE = "broadsheet_login_throttled"
 
-Subject = tuple[str, str]
+Subject = ratelimit.Subject
 
 
 def _subjects(request: HttpRequest | None, username: str | None) -> list[Subject]:
@@ -80,22 +80,16 @@ def reserve_attempt(subjects: list[Subject]) -> bool:
     A refused attempt is taken back, so hammering during a lock does not keep the count up
     and the lock ends when it says it will.
     """
-    limit = _limit()
-    counted: list[Subject] = []
-    for scope, ident in subjects:
-        seen = ratelimit.hit(scope, ident, FAILURE_WINDOW_SECONDS)
-        counted.append((scope, ident))
-        if seen > limit:
-            release_attempt(counted)
-            _lock(scope, ident)
-            return False
+    over = ratelimit.reserve(subjects, FAILURE_WINDOW_SECONDS, _limit())
+    if over is not None:
+        _lock(*over)
+        return False
     return True
 
 
 def release_attempt(subjects: list[Subject]) -> None:
     """Take back an attempt that did not fail (the password was right)."""
-    for scope, ident in subjects:
-        ratelimit.unhit(scope, ident, FAILURE_WINDOW_SECONDS)
+    ratelimit.release(subjects, FAILURE_WINDOW_SECONDS)
 
 
 def record_failure(subjects: list[Subject]) -> None:

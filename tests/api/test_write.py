@@ -220,9 +220,49 @@ def test_write_calls_are_rate_limited_per_token(writer, staff, make_token, secti
     limited = _post(writer, "/api/v1/articles", {"headline": "x", "section": "business"})
     assert limited.status_code == 429
     assert limited.json()["error"]["code"] == "rate_limited"
-    assert 1 <= int(limited["Retry-After"]) <= 60
+    # The count spans this minute and the last: three calls in this one keep the token out
+    # until the end of the next, so at most two minutes.
+    assert 1 <= int(limited["Retry-After"]) <= 120
+    assert limited.json()["error"]["details"] == {"retry_after": int(limited["Retry-After"])}
     other = Client(HTTP_AUTHORIZATION=f"Bearer {make_token(staff, 'second')}")
     assert _post(other, "/api/v1/articles", {"headline": "x", "section": "business"}).status_code == 201
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """broadsheet.core.clock.now() reads `moment[0]`, which the test moves forward."""
+    moment = [dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)]
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
+    return moment
+
+
+def test_write_limit_holds_in_every_minute_across_a_window_boundary(writer, section, settings, frozen_clock):
+    """One call every 5 s for five minutes, starting 15 s before a minute turns: no span of
+    60 s may accept more than the limit. A fixed window accepted 3 calls at :45-:55 and 3
+    more at :00-:10, six in 25 s."""
+    settings.BROADSHEET_API_WRITE_RATE = 3
+    start = frozen_clock[0] + dt.timedelta(seconds=45)
+    accepted: list[dt.datetime] = []
+    refused: list[tuple[dt.datetime, int]] = []
+    for step in range(60):
+        frozen_clock[0] = start + dt.timedelta(seconds=5 * step)
+        response = _post(writer, "/api/v1/articles", {"headline": "x", "section": "business"})
+        assert response.status_code in (201, 429), response.content
+        if response.status_code == 201:
+            accepted.append(frozen_clock[0])
+        else:
+            refused.append((frozen_clock[0], int(response["Retry-After"])))
+    busiest = max(
+        sum(1 for t in accepted if first <= t < first + dt.timedelta(seconds=60)) for first in accepted
+    )
+    assert busiest <= 3, [f"{t:%M:%S}" for t in accepted]
+    assert len(accepted) >= 6  # still lets a steady client through, three at a time
+    # Retry-After is exact: every call before it passes is refused, the first one after is let in.
+    for when, wait in refused:
+        ready = when + dt.timedelta(seconds=wait)
+        assert not [t for t in accepted if when <= t < ready]
+        if ready <= frozen_clock[0]:
+            assert min(t for t in accepted if t >= when) - ready < dt.timedelta(seconds=5)
 
 
 def test_reads_are_not_rate_limited(client, newsroom, settings):

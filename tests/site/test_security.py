@@ -21,8 +21,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
+from broadsheet.core import ratelimit
 from broadsheet.newsroom.models import Page
-from broadsheet.site import login_throttle, ratelimit
+from broadsheet.site import login_throttle
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = "broadsheet.site.login_throttle.ThrottledModelBackend"

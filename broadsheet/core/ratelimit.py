@@ -1,9 +1,17 @@
-"""Rate limits counted in the shared cache: fixed windows per scope and client."""
+"""Rate limits counted in the shared cache: a two-window sliding count per scope and client.
+
+hit/unhit/count/reset are the counter; reserve/release count an event "all or none" for
+several subjects (an account and an address) and take it back when it must not count;
+retry_after says when a refused client may try again. client_ip, ip_hash and identity_hash
+turn a request or a name into an identifier safe to use in cache keys and stored rows.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import math
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,6 +19,9 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from broadsheet.core import clock
+
+# (scope, ident): what is counted, and for whom (e.g. ("login:ip", ip_hash(request))).
+Subject = tuple[str, str]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -33,6 +44,8 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+# The salts still name the site, where these hashes were first made: changing them would make
+# every stored ip_hash (contact messages, takedown requests) incomparable with new ones.
 def ip_hash(request: HttpRequest) -> str:
     """A keyed SHA-256 of the client address: enough to count and to spot abuse, never the IP."""
     return salted_hmac("broadsheet.site.ip", client_ip(request), algorithm="sha256").hexdigest()
@@ -43,13 +56,17 @@ def identity_hash(value: str) -> str:
     return salted_hmac("broadsheet.site.identity", value, algorithm="sha256").hexdigest()
 
 
-def _keys(scope: str, ident: str, window: int) -> tuple[str, str]:
+def _bucket(window: int, now: float | None = None) -> int:
+    return int(clock.now().timestamp() if now is None else now) // window
+
+
+def _keys(scope: str, ident: str, window: int, bucket: int | None = None) -> tuple[str, str]:
     """Keys of the current and the previous window.
 
     The window number is part of the key, so expiry never depends on the backend keeping a
     TTL through incr() (the file cache resets it to the default timeout on every write).
     """
-    bucket = int(clock.now().timestamp()) // window
+    bucket = _bucket(window) if bucket is None else bucket
     prefix = f"broadsheet:rl:{scope}:{ident}:{window}"
     return f"{prefix}:{bucket}", f"{prefix}:{bucket - 1}"
 
@@ -88,3 +105,42 @@ def count(scope: str, ident: str, window: int) -> int:
 
 def reset(scope: str, ident: str, window: int) -> None:
     cache.delete_many(list(_keys(scope, ident, window)))
+
+
+def reserve(subjects: Sequence[Subject], window: int, limit: int) -> Subject | None:
+    """Count one event for every subject, all or none.
+
+    None when every count stayed within `limit`. Otherwise the first subject found over it,
+    with every count this call made taken back: a refused event does not count, so a client
+    that keeps trying while refused is not locked out for longer than its own allowance says.
+    """
+    counted: list[Subject] = []
+    for scope, ident in subjects:
+        seen = hit(scope, ident, window)
+        counted.append((scope, ident))
+        if seen > limit:
+            release(counted, window)
+            return scope, ident
+    return None
+
+
+def release(subjects: Sequence[Subject], window: int) -> None:
+    """Take back an event that reserve() counted for each subject."""
+    for scope, ident in subjects:
+        unhit(scope, ident, window)
+
+
+def retry_after(scope: str, ident: str, window: int, limit: int) -> int:
+    """Whole seconds until hit() for `ident` would stay within `limit` again (at least 1).
+
+    The count is this window's events plus the last window's. When this window ends, the last
+    window's events drop out and this window's become "the last"; so the wait is to the end of
+    this window, or to the end of the next one if this window alone already holds the limit.
+    """
+    now = clock.now().timestamp()
+    bucket = _bucket(window, now)
+    current, _ = _keys(scope, ident, window, bucket)
+    wait = (bucket + 1) * window - now
+    if int(cache.get(current, 0)) >= limit:
+        wait += window
+    return max(1, math.ceil(wait))
