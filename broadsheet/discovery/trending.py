@@ -14,11 +14,10 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 
-from broadsheet.core import clock
+from broadsheet.core import clock, lastcopy
 from broadsheet.discovery.models import HourlyViews, Story
 from broadsheet.newsroom.models import Article
 
@@ -148,31 +147,21 @@ def prune(now: dt.datetime | None = None) -> int:
     return deleted
 
 
+# Kept with a last copy without expiry (core/lastcopy.py): when the fresh copy lapses, pages
+# show the last one until the next refresh rather than computing the lists in a request
+# (seconds at a million articles). No refresh callback: the periodic task refreshes them.
+TRENDING_COPY = lastcopy.Copy(TRENDING_KEY, compute_trending, CACHE_TTL)
+TOP_STORIES_COPY = lastcopy.Copy(TOP_STORIES_KEY, compute_top_stories, CACHE_TTL)
+
+
 def refresh() -> None:
     """Recompute trending and top stories into the cache (the periodic task's work)."""
-    values = {TRENDING_KEY: compute_trending(), TOP_STORIES_KEY: compute_top_stories()}
-    cache.set_many(values, CACHE_TTL)
-    # Kept without expiry: when the fresh copy lapses, pages show this one until the next
-    # refresh rather than computing the lists in a request (seconds at a million articles).
-    cache.set_many({key + LAST: value for key, value in values.items()}, timeout=None)
-
-
-LAST = ":last"
-
-
-def _cached(key: str, compute: Any) -> list[dict[str, Any]]:
-    found = cache.get_many([key, key + LAST])
-    value = found.get(key, found.get(key + LAST))
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_TTL)
-        cache.set(key + LAST, value, timeout=None)
-    return list(value)
+    lastcopy.store_many({TRENDING_KEY: compute_trending(), TOP_STORIES_KEY: compute_top_stories()}, CACHE_TTL)
 
 
 def trending() -> list[dict[str, Any]]:
-    return _cached(TRENDING_KEY, compute_trending)
+    return list(lastcopy.read(TRENDING_COPY))
 
 
 def top_stories() -> list[dict[str, Any]]:
-    return _cached(TOP_STORIES_KEY, compute_top_stories)
+    return list(lastcopy.read(TOP_STORIES_COPY))

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from broadsheet.core import clock
+from broadsheet.core import clock, lastcopy
 from broadsheet.discovery import trending
 from broadsheet.newsroom.models import Article, ArticleViews, Section
 
@@ -126,15 +124,8 @@ def compute_archives(months: int = ARCHIVE_MONTHS) -> dict[str, Any]:
     }
 
 
-# Every list is also kept without expiry under KEY + LAST: when the fresh copy has expired, a
-# page shows the last one and a refresh is queued. Computing in the request instead cost a
-# page 33 s at a million articles (GROUP BYs over the archive), and these lists change slowly.
-LAST = ":last"
-
-
-def store(key: str, value: Any, ttl: int) -> None:
-    cache.set_many({key: value}, timeout=ttl)
-    cache.set(key + LAST, value, timeout=None)
+# Every list is also kept without expiry as its last copy (core/lastcopy.py): when the fresh
+# copy has expired, a page shows the last one and a refresh is queued.
 
 
 def _queue_refresh() -> None:
@@ -143,60 +134,41 @@ def _queue_refresh() -> None:
     request_widget_refresh()
 
 
-def _cached(key: str, compute: Callable[[], Any], ttl: int) -> Any:
-    found = cache.get_many([key, key + LAST])
-    if key in found:
-        return found[key]
-    if key + LAST in found:
-        _queue_refresh()
-        return found[key + LAST]
-    value = compute()  # a cold cache: the first page after a wipe pays once
-    store(key, value, ttl)
-    return value
+def _copies() -> dict[str, lastcopy.Copy]:
+    return {
+        "popular": lastcopy.Copy(POPULAR_KEY, compute_popular, POPULAR_TTL, _queue_refresh),
+        # Trending's last copy is refreshed by the scheduler's periodic task.
+        "trending": trending.TRENDING_COPY,
+        "categories": lastcopy.Copy(CATEGORIES_KEY, compute_categories, LISTS_TTL, _queue_refresh),
+        "archives": lastcopy.Copy(ARCHIVES_KEY, compute_archives, LISTS_TTL, _queue_refresh),
+    }
+
+
+def _cached(name: str) -> Any:
+    return lastcopy.read(_copies()[name])
 
 
 def popular() -> list[dict[str, Any]]:
-    return list(_cached(POPULAR_KEY, compute_popular, POPULAR_TTL))
+    return list(_cached("popular"))
 
 
 def categories() -> list[dict[str, Any]]:
-    return list(_cached(CATEGORIES_KEY, compute_categories, LISTS_TTL))
+    return list(_cached("categories"))
 
 
 def archives() -> dict[str, Any]:
-    return dict(_cached(ARCHIVES_KEY, compute_archives, LISTS_TTL))
+    return dict(_cached("archives"))
 
 
 def sidebar() -> dict[str, Any]:
     """Every sidebar list in one cache round trip: popular, trending, categories, archives
-    (an expired list is served from its last copy while a refresh is queued, as in _cached)."""
-    sources: dict[str, tuple[str, Callable[[], Any], int]] = {
-        "popular": (POPULAR_KEY, compute_popular, POPULAR_TTL),
-        "trending": (trending.TRENDING_KEY, trending.compute_trending, trending.CACHE_TTL),
-        "categories": (CATEGORIES_KEY, compute_categories, LISTS_TTL),
-        "archives": (ARCHIVES_KEY, compute_archives, LISTS_TTL),
-    }
-    found = cache.get_many([k for key, _, _ in sources.values() for k in (key, key + LAST)])
-    data: dict[str, Any] = {}
-    stale = False
-    for name, (key, compute, ttl) in sources.items():
-        if key in found:
-            data[name] = found[key]
-        elif key + LAST in found:
-            # Trending's last copy is refreshed by the scheduler's periodic task.
-            stale = stale or name != "trending"
-            data[name] = found[key + LAST]
-        else:
-            data[name] = compute()
-            store(key, data[name], ttl)
-    if stale:
-        _queue_refresh()
-    return data
+    (an expired list is served from its last copy while one refresh is queued)."""
+    return lastcopy.read_many(_copies())
 
 
 def refresh_all() -> None:
     """Recompute every widget now (the task enqueued when an article changes)."""
-    store(CATEGORIES_KEY, compute_categories(), LISTS_TTL)
-    store(ARCHIVES_KEY, compute_archives(), LISTS_TTL)
-    store(POPULAR_KEY, compute_popular(), POPULAR_TTL)
+    lastcopy.store(CATEGORIES_KEY, compute_categories(), LISTS_TTL)
+    lastcopy.store(ARCHIVES_KEY, compute_archives(), LISTS_TTL)
+    lastcopy.store(POPULAR_KEY, compute_popular(), POPULAR_TTL)
     logger.debug("widgets refreshed")

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from broadsheet.core import clock
+from broadsheet.core import clock, lastcopy
 from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
@@ -168,7 +168,7 @@ def test_an_expired_widget_list_is_served_from_its_last_copy_while_it_refreshes(
     page(client)  # computes and stores every list, with its last copy
     cache.delete(widgets.CATEGORIES_KEY)  # the fresh copy expired
     cache.set(
-        widgets.CATEGORIES_KEY + widgets.LAST, [{"name": "Harbor Desk", "url": "/h/", "count": 7}], None
+        lastcopy.last_key(widgets.CATEGORIES_KEY), [{"name": "Harbor Desk", "url": "/h/", "count": 7}], None
     )
     html = page(client)
     assert "Harbor Desk" in html  # the last copy, not a computation in the request
