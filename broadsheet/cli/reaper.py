@@ -114,9 +114,9 @@ def _requeue(rows: list[DBTaskResult], now: dt.datetime, because: str) -> int:
 
 def reap_periodically() -> int:
     """The scheduler hook: reap at most once every REAP_EVERY_SECONDS, however many
-    schedulers tick (`cache.add` is atomic, as for discovery's refresh)."""
-    from django.core.cache import cache
+    schedulers tick (core.once, as for discovery's refresh)."""
+    from broadsheet.core.once import once_per
 
-    if not cache.add(REAP_CLAIM_KEY, 1, timeout=REAP_EVERY_SECONDS):
+    if not once_per(REAP_CLAIM_KEY, REAP_EVERY_SECONDS):
         return 0
     return reap_stuck_tasks()

@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import DatabaseError
 from django_tasks import task
 
+from broadsheet.core.once import once_per
 from broadsheet.discovery import pending, related, stories, trending
 from broadsheet.discovery.errors import DiscoveryError
 from broadsheet.discovery.models import StoryMembership
@@ -122,8 +122,8 @@ def refresh_trending() -> None:
 
 def schedule_refresh() -> bool:
     """The scheduler hook: enqueue `refresh_trending` unless it was enqueued in the last
-    REFRESH_EVERY_SECONDS. `cache.add` is atomic, so two schedulers enqueue it once."""
-    if not cache.add(REFRESH_CLAIM_KEY, 1, timeout=REFRESH_EVERY_SECONDS):
+    REFRESH_EVERY_SECONDS, however many schedulers tick (core.once)."""
+    if not once_per(REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS):
         return False
     refresh_trending.enqueue()
     return True

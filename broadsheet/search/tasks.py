@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django_tasks import task
 
+from broadsheet.core import once
 from broadsheet.search import replica
 
 # Set while an index task is queued: a burst of publishes (an ingest run) queues one task,
@@ -18,7 +18,7 @@ QUEUED_SECONDS = 60
 
 def request_update(article_id: int) -> bool:
     """Enqueue an index task unless one is already queued; True when this call enqueued it."""
-    if not cache.add(QUEUED_KEY, 1, timeout=QUEUED_SECONDS):
+    if not once.once_per(QUEUED_KEY, QUEUED_SECONDS):
         return False
     update_article.enqueue(article_id)
     return True
@@ -32,7 +32,7 @@ def update_article(article_id: int) -> int:
     applied too, whichever article it names. Returns how many log rows were applied. Raises
     IndexBusy (so the task fails and can be retried) if another writer keeps the lock.
     A node that keeps no replica (a machine of task workers only) does nothing."""
-    cache.delete(QUEUED_KEY)
+    once.forget(QUEUED_KEY)
     if not replica.enabled():
         return 0
     return replica.catch_up(also=[article_id])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django_tasks import task
 
+from broadsheet.core import once
 from broadsheet.site import widgets
 
 logger = logging.getLogger(__name__)
@@ -19,11 +19,11 @@ REFRESH_PENDING_SECONDS = 300
 @task()
 def refresh_widgets() -> None:
     # Cleared first: a publish during the recomputation queues another refresh.
-    cache.delete(REFRESH_PENDING_KEY)
+    once.forget(REFRESH_PENDING_KEY)
     widgets.refresh_all()
 
 
 def request_widget_refresh() -> None:
     """Queue a widget refresh unless one is already waiting."""
-    if cache.add(REFRESH_PENDING_KEY, 1, timeout=REFRESH_PENDING_SECONDS):
+    if once.once_per(REFRESH_PENDING_KEY, REFRESH_PENDING_SECONDS):
         refresh_widgets.enqueue()
