@@ -63,10 +63,11 @@ def _typed(value: Any, kind: type) -> Any:
         if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
             raise TypeError("expected an ISO 8601 time with an offset")
         when = dt.datetime.fromisoformat(value)
-        # Compared, never converted: converting 0001-01-01T00:00+23:59 to UTC overflows.
+        # Compared before it is converted: converting 0001-01-01T00:00+23:59 to UTC overflows.
         if not EARLIEST <= when <= LATEST:
             raise ValueError("time out of range")
-        return when
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return when.astimezone(dt.UTC)
     if kind is int:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
             raise TypeError("expected an id")

@@ -40,12 +40,13 @@ def _iso_text(value: object) -> object:
 
 
 def _bounded(value: dt.datetime) -> dt.datetime:
-    """Aware (a naive time is taken as UTC) and within EARLIEST..LATEST."""
+    """Aware (a naive time is taken as UTC), within EARLIEST..LATEST, and in UTC: PostgreSQL
+    refuses offsets beyond ±15:59 that Python accepts (+23:59 was a 500)."""
     if value.tzinfo is not None and value.utcoffset() is None:
         raise ValueError("time zone without an offset")
     if not EARLIEST <= clock.make_aware(value) <= LATEST:
         raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
-    return clock.make_aware(value)
+    return clock.make_aware(value).astimezone(dt.UTC)
 
 
 def _fits_column(value: AnyHttpUrl) -> AnyHttpUrl:

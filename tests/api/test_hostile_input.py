@@ -255,6 +255,19 @@ def test_out_of_range_filters_are_422(client, query):
     assert response.status_code == 422 and _error(response)["code"] == "invalid"
 
 
+@pytest.mark.parametrize("offset", ["+23:59", "-23:59", "+16:00", "+05:30"])
+def test_times_with_any_offset_python_reads_are_answered(client, newsroom, offset):
+    """Python accepts offsets up to ±23:59, PostgreSQL only to ±15:59: a filter or a cursor
+    with such an offset was a 500 there. Times are compared in UTC, the same instant."""
+    when = f"2030-01-01T12:00:00{offset}"
+    response = client.get("/api/v1/articles", {"published_before": when, "limit": 2})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 2
+    for path in ("/api/v1/articles", "/api/v1/stories"):
+        response = client.get(path, {"cursor": cursors.encode(when, 2**40)})
+        assert response.status_code == 200, (path, response.content[:200])
+
+
 @pytest.mark.parametrize("source", ["²", "¹²", "١٢", "9" * 150, "0", "-1", " 1"])
 def test_odd_source_filters_are_not_500(client, newsroom, source):
     response = client.get("/api/v1/articles", {"source": source})
