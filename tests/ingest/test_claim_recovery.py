@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -68,6 +69,16 @@ def stalled(server: LoopbackServer, section, allow_loopback) -> Iterator[Stalled
     feed.release.set()
 
 
+def _this_database_url() -> str:
+    """The test database (SQLite file or PostgreSQL), as a URL another process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def _wait_until(condition, seconds: float, what: str) -> float:
     started = time.monotonic()
     while not condition():
@@ -98,7 +109,7 @@ def test_a_killed_run_frees_its_source_promptly(stalled: StalledFeed) -> None:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="broadsheet.settings.test",
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        DATABASE_URL=_this_database_url(),
         BROADSHEET_ALLOW_PRIVATE_NETWORKS="1",
     )
     worker = subprocess.Popen([sys.executable, "-c", TICK], cwd=ROOT, env=env)
