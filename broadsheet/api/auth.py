@@ -14,7 +14,6 @@ from broadsheet.core import clock, ratelimit
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_WRITE_RATE = 60  # write calls per token per window
 RATE_WINDOW = 60  # seconds
 RATE_SCOPE = "api:write"
 # Keys longer than this are not hashed or looked up: no token we issue is near it.
@@ -22,7 +21,7 @@ MAX_KEY_CHARS = 200
 
 
 def write_rate() -> int:
-    return int(getattr(settings, "BROADSHEET_API_WRITE_RATE", DEFAULT_WRITE_RATE))
+    return int(settings.BROADSHEET_API_WRITE_RATE)
 
 
 def check_rate(token: ApiToken) -> None:

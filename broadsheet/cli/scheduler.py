@@ -21,8 +21,6 @@ from types import FrameType
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_INTERVAL_SECONDS = 30
-
 # Periodic work, as dotted paths to django.tasks tasks (or plain callables) run in this process
 # on every tick. Each must be cheap and safe to run in several schedulers at once: claim work
 # with a conditional UPDATE and enqueue tasks for anything slow.
@@ -91,7 +89,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     # At least a second: a zero or negative setting must not spin the database.
-    interval = max(1.0, float(getattr(settings, "BROADSHEET_SCHEDULER_INTERVAL", DEFAULT_INTERVAL_SECONDS)))
+    interval = max(1.0, float(settings.BROADSHEET_SCHEDULER_INTERVAL))
     hooks = [_resolve(path) for path in PERIODIC_HOOKS]
     logger.info("scheduler: %d periodic hooks every %.0fs", len(hooks), interval)
     run_loop(hooks, interval, stop)

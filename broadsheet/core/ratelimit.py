@@ -31,7 +31,7 @@ def client_ip(request: HttpRequest) -> str:
     ours sit in front (each appends one entry), because a client can send any value it likes.
     """
     remote = str(request.META.get("REMOTE_ADDR", "") or "")
-    proxies = int(getattr(settings, "BROADSHEET_TRUSTED_PROXIES", 0) or 0)
+    proxies = int(settings.BROADSHEET_TRUSTED_PROXIES or 0)
     if proxies > 0:
         chain = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
         chain = [part for part in chain if part]

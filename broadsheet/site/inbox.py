@@ -18,7 +18,6 @@ from broadsheet.site.models import ContactMessage, TakedownRequest
 logger = logging.getLogger(__name__)
 
 RATE_WINDOW_SECONDS = 600
-DEFAULT_RATE = 3
 USER_AGENT_MAX = 300
 RATE_LIMITED_MESSAGE = (
     "You have sent several messages from this connection in the last few minutes. Please try again later."
@@ -46,7 +45,7 @@ def handle_page_form(request: HttpRequest, page: Page) -> tuple[PageForm | None,
         return form, None
 
     ident = ratelimit.ip_hash(request)
-    limit = int(getattr(settings, "BROADSHEET_CONTACT_RATE", DEFAULT_RATE))
+    limit = int(settings.BROADSHEET_CONTACT_RATE)
     if ratelimit.hit(f"form:{cls.kind}", ident, RATE_WINDOW_SECONDS) > limit:
         logger.info("Rate-limited a %s form on page %s", cls.kind, page.pk)
         form.add_error(None, RATE_LIMITED_MESSAGE)
@@ -74,7 +73,7 @@ def notify_desk(item: ContactMessage | TakedownRequest) -> None:
     so a mail failure is logged and costs nothing but the notification."""
     if not settings.EMAIL_HOST:
         return
-    desk = str(getattr(settings, "BROADSHEET_CONTACT_EMAIL", "") or "")
+    desk = str(settings.BROADSHEET_CONTACT_EMAIL or "")
     recipients = [desk] if desk else [address for _, address in settings.ADMINS]
     if not recipients:
         logger.warning("EMAIL_HOST is set but neither BROADSHEET_CONTACT_EMAIL nor ADMINS is")

@@ -32,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 FAILURE_WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
-DEFAULT_ATTEMPTS = 5
 LOCKED_MESSAGE = (
     "Too many failed login attempts for this account or from this connection. "
     "For your safety, logging in is paused for 15 minutes; please try again later."
@@ -59,7 +58,7 @@ def _lock_key(scope: str, ident: str) -> str:
 
 
 def _limit() -> int:
-    return int(getattr(settings, "BROADSHEET_LOGIN_ATTEMPTS", DEFAULT_ATTEMPTS))
+    return int(settings.BROADSHEET_LOGIN_ATTEMPTS)
 
 
 def is_locked(request: HttpRequest | None, username: str | None) -> bool:

@@ -19,13 +19,7 @@ ENVIRON_METHODS = {"get", "setdefault", "pop", "__getitem__", "__contains__"}
 # #11; the setting and its default are in settings/base.py, so the fallback is dead code.
 # Simplify each to `settings.BROADSHEET_…` and drop it from this set.
 PENDING_FALLBACKS = {
-    "broadsheet/api/auth.py",
-    "broadsheet/cli/scheduler.py",
-    "broadsheet/core/ratelimit.py",
     "broadsheet/ingest/limits.py",
-    "broadsheet/site/inbox.py",
-    "broadsheet/site/login_throttle.py",
-    "broadsheet/site/ratelimit.py",
 }
 
 
