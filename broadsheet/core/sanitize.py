@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
+from broadsheet.core.markup_cost import check_markup
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -85,7 +87,12 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
     Relative URLs are made absolute against `base_url` (stories from other sites would
     otherwise point at our own host), links get rel="noopener noreferrer", images lazy-load.
     Script and style elements are dropped with their content.
+
+    Raises core.markup_cost.MarkupTooComplex, before nh3 sees it, when `fragment` is too big,
+    too deep or too badly nested to sanitise in bounded time (nh3's parser is quadratic in
+    nesting): every caller that takes HTML from outside must expect it.
     """
+    check_markup(fragment)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if (tag, attribute) in _URL_ATTRIBUTES:

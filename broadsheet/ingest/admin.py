@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from broadsheet.core import clock
+from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.sanitize import sanitize_html
 from broadsheet.ingest.errors import IngestError
 from broadsheet.ingest.extract import ExtractionRules, extract_article
@@ -123,7 +124,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "extracted": extracted,
                     "body": sanitize_html(extracted.body_html, base_url=fetched.final_url),
                 }
-            except IngestError as exc:
+            except (IngestError, MarkupTooComplex) as exc:
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),

@@ -10,6 +10,7 @@ IngestError
 ├── ParseError                 the bytes are not a feed we can read
 ├── ExtractError               the page gave no usable article
 ├── TooComplexError            an entry's HTML is too big or too deep to sanitise in bounded time
+│                              (core.markup_cost.MarkupTooComplex, told as an ingest error)
 └── SourceError                bad operator input (no feed found, unknown source)
 """
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 
 from broadsheet.core import clock
+from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import limits, publish, scheduler
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
@@ -26,7 +27,7 @@ from broadsheet.ingest.dedupe import (
     content_hash,
     simhash,
 )
-from broadsheet.ingest.errors import HTTPStatusError, IngestError
+from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
@@ -118,10 +119,13 @@ def build_candidate(
             url or entry.url,
             source_name,
         )
-    # The sanitiser's parser is quadratic in nesting: refuse what it cannot do in bounded time.
-    limits.check_markup(raw_body)
-    body = sanitize_html(raw_body, base_url=entry.url or url or None)
-    limits.check_sanitised(body)
+    try:
+        # sanitize_html refuses what its parser cannot do in bounded time (it is quadratic in
+        # nesting); misnested formatting can still multiply what comes out.
+        body = sanitize_html(raw_body, base_url=entry.url or url or None)
+        check_sanitised(body)
+    except MarkupTooComplex as exc:
+        raise TooComplexError(str(exc)) from exc
     plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
     headline = entry.title or (extracted.title if extracted else "") or url
     filing = choose_section(

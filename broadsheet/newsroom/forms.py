@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
 from broadsheet.core import clock
+from broadsheet.core.markup_cost import MarkupTooComplex, check_markup
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Page, Section
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,20 @@ def validate_not_reserved(slug: str) -> None:
             code="reserved_slug",
             params={"slug": slug},
         )
+
+
+def validate_sanitisable(body: str) -> None:
+    """Refuse a body the sanitiser would refuse on save (services.save_article and the page
+    admin sanitise it), so the editor gets a form error on the field instead of a server error."""
+    try:
+        check_markup(body)
+    except MarkupTooComplex as exc:
+        raise ValidationError(
+            "This text is nested too deeply to clean safely (%(reason)s). Close each tag where "
+            "it ends (<b>, <i>, <div> …), remove pasted formatting, or split the text in parts.",
+            code="too_complex",
+            params={"reason": str(exc)},
+        ) from exc
 
 
 def https_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -97,6 +112,11 @@ class ArticleAdminForm(forms.ModelForm):
         slug: str = self.cleaned_data.get("slug") or ""
         validate_not_reserved(slug)
         return slug
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data.get("body") or ""
+        validate_sanitisable(body)
+        return body
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -160,3 +180,8 @@ class PageAdminForm(forms.ModelForm):
         if slug and _slug_taken(Section, slug):
             raise ValidationError("A section already uses this address.", code="slug_taken")
         return slug
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data.get("body") or ""
+        validate_sanitisable(body)
+        return body

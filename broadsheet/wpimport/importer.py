@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from broadsheet.core import clock
+from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Author, Page, Section, Tag, unique_slug
@@ -111,6 +112,13 @@ class _Importer:
         try:
             with transaction.atomic():
                 handler(item)
+        except MarkupTooComplex as exc:
+            # Refused before the sanitiser spent minutes on it; the reason says what to fix.
+            logger.warning("WordPress %s %s failed: %s", item.post_type, item.wp_id, exc)
+            self.report.add(item.post_type, "skipped")
+            self.report.warn(
+                "failed to import: content too complex to clean safely", f"{_label(item)}: {exc}"[:200]
+            )
         except ITEM_ERRORS as exc:
             logger.warning("WordPress %s %s failed: %s", item.post_type, item.wp_id, exc)
             self.report.add(item.post_type, "skipped")
