@@ -12,6 +12,7 @@ from django.db import transaction
 
 from broadsheet.core.sanitize import excerpt
 from broadsheet.core.urls import safe_http_url
+from broadsheet.ingest import claims
 from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.dedupe import EntryKey, Seen, canonical_url, classify_many, content_hash
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
@@ -19,7 +20,6 @@ from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import ParsedFeed, parse_feed
 from broadsheet.ingest.pipeline import IngestReport, ingest_source
-from broadsheet.ingest.tasks import claim_due_sources
 from broadsheet.newsroom.models import Section
 
 logger = logging.getLogger(__name__)
@@ -202,16 +202,23 @@ def export_opml() -> str:
 def ingest_due(
     progress: Callable[[int, int, IngestReport], None] | None = None, *, fetcher: Fetcher | None = None
 ) -> list[IngestReport]:
-    """Poll every due source once, in this process; `progress(done, total, report)` after each."""
-    claimed = claim_due_sources()
+    """Poll every due source once, in this process; `progress(done, total, report)` after each.
+
+    Each claim is kept alive with a heartbeat while its source is polled, as a task does: a
+    long run would otherwise reach its last sources after their claims had lapsed.
+    """
+    claimed = claims.claim_due()
     reports = []
     classifier = load_classifier()
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
-        for done, source_id in enumerate(claimed, start=1):
-            source = Source.objects.get(pk=source_id)
-            report = ingest_source(source, fetcher, classifier=classifier)
+        for done, claim in enumerate(claimed, start=1):
+            token = claims.start(claim.source_id, claim.token)
+            if token is None:  # taken for dead and claimed by a scheduler meanwhile
+                continue
+            with claims.held(claim.source_id, token):
+                report = ingest_source(Source.objects.get(pk=claim.source_id), fetcher, classifier=classifier)
             reports.append(report)
             if progress is not None:
                 progress(done, len(claimed), report)

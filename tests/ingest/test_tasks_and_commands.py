@@ -126,6 +126,25 @@ def test_ingest_due_reports_progress(server: LoopbackServer, section, fetcher):
     assert [r.new for r in reports] == [1] and seen == [(1, 1)]
 
 
+def test_ingest_due_holds_each_claim_while_polling_and_releases_it(server: LoopbackServer, section, fetcher):
+    polled = Source.objects.create(feed_url=server.url("/f/atom.xml"), name="Courier")
+    taken = Source.objects.create(feed_url=server.url("/f/rss20.xml"), name="Gazette")
+    seen: list[tuple[str, str]] = []
+
+    def progress(done: int, total: int, report) -> None:
+        # After the first source, a scheduler takes the second one over (as if the CLI's claim
+        # had lapsed): the CLI must leave it to its new holder.
+        Source.objects.filter(pk=taken.pk).update(claim_token="scheduler")
+        seen.append((report.source_name, str(total)))
+
+    reports = commands.ingest_due(progress=progress, fetcher=fetcher)
+    assert [r.new for r in reports] == [1] and seen == [("Courier", "2")]
+    polled.refresh_from_db()
+    taken.refresh_from_db()
+    assert (polled.claim_token, polled.claim_expires_at) == ("", None)  # released when done
+    assert taken.claim_token == "scheduler" and taken.last_fetch_at is None
+
+
 def test_management_commands(server: LoopbackServer, section, allow_loopback):
     out = io.StringIO()
     call_command("sources", "add", server.url("/f/atom.xml"), "--name", "Courier", stdout=out)
