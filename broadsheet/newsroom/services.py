@@ -63,13 +63,32 @@ def _previous(article: Article) -> Article | None:
     return Article.objects.select_related("section", "author").filter(pk=article.pk).first()
 
 
+def _needs_sanitising(article: Article, before: Article | None) -> bool:
+    """Whether the body is new: the ingest pipeline's bodies are sanitised already, and the
+    stored one was sanitised when it was written. Sanitising an unchanged body again would
+    only cost time, and could refuse it (misnested markup can come out of the sanitiser with
+    more elements than went in), so publishing or withdrawing an article would fail."""
+    if isinstance(article.body, SanitizedHTML):
+        return False
+    unchanged = (
+        before is not None
+        and before.body == article.body
+        and (before.canonical_url or None) == (article.canonical_url or None)
+    )
+    return not unchanged
+
+
 @transaction.atomic
 def save_article(article: Article, tags: Iterable[int] | None = None) -> Article:
     """Save an article of any status: sanitise, give it a free slug, remember its old slug,
-    and announce the change when it is (or was) public or scheduled."""
+    and announce the change when it is (or was) public or scheduled.
+
+    Raises core.markup_cost.MarkupTooComplex, having written nothing, when a new body is too
+    complex to sanitise in bounded time (forms and the API check it first, to say so clearly).
+    """
     before = _previous(article)
     old_paths = listing_paths(before) if before and before.status == Article.Status.PUBLISHED else []
-    if not isinstance(article.body, SanitizedHTML):  # the ingest pipeline's bodies already are
+    if _needs_sanitising(article, before):
         article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
     if not article.canonical_url:
         article.canonical_url = None
