@@ -11,11 +11,11 @@ import datetime as dt
 
 from django.conf import settings
 
-DEFAULT_MAX_ENTRIES = 200  # new or changed entries handled per poll; the rest wait for the next
 DEFAULT_POLL_BUDGET = 300.0  # seconds of entry work per poll before the rest wait for the next
 BACKLOG_RECHECK = dt.timedelta(minutes=5)  # a poll cut short is followed up this soon
 
 
 def max_entries() -> int:
-    """BROADSHEET_INGEST_MAX_ENTRIES, else DEFAULT_MAX_ENTRIES (at least 1)."""
-    return max(1, int(getattr(settings, "BROADSHEET_INGEST_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)))
+    """New or changed entries handled per poll (BROADSHEET_INGEST_MAX_ENTRIES, at least 1); the
+    rest wait for the next poll."""
+    return max(1, int(settings.BROADSHEET_INGEST_MAX_ENTRIES))

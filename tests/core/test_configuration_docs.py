@@ -15,12 +15,9 @@ DOCS = ROOT / "docs" / "configuration.md"
 # The typed readers in core/env.py; any call to them names the variable it reads.
 ENV_HELPERS = {"env_str", "env_int", "env_bool", "env_list", "env_path"}
 ENVIRON_METHODS = {"get", "setdefault", "pop", "__getitem__", "__contains__"}
-# getattr(settings, "BROADSHEET_…", default) left in files other helpers were editing during
-# #11; the setting and its default are in settings/base.py, so the fallback is dead code.
-# Simplify each to `settings.BROADSHEET_…` and drop it from this set.
-PENDING_FALLBACKS = {
-    "broadsheet/ingest/limits.py",
-}
+# Files still allowed a getattr(settings, "BROADSHEET_…", default) fallback (a second default
+# beside settings/base.py's): none. Keep it that way.
+PENDING_FALLBACKS: set[str] = set()
 
 
 def _sources() -> list[Path]:

@@ -10,5 +10,3 @@ def test_the_entry_cap_comes_from_the_setting(settings):
     assert max_entries() == 7
     settings.BROADSHEET_INGEST_MAX_ENTRIES = 0
     assert max_entries() == 1
-    del settings.BROADSHEET_INGEST_MAX_ENTRIES
-    assert max_entries() == 200
