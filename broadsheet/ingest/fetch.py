@@ -1,38 +1,31 @@
 """Outbound HTTP: the only network client in Broadsheet, guarded against SSRF and abuse.
 
-Every address is checked after DNS resolution, at connect time, and the socket connects to
-the address that was checked, so a DNS answer that changes between check and use (rebinding)
-cannot reach an internal host. Redirects are followed by hand so each hop is checked again.
+`Fetcher` is the public surface. Redirects are followed by hand so each hop is checked
+again; which addresses may be reached is `addresses.py`, and the connection that checks them
+after DNS resolution, at connect time, is `transport.py`.
 
 One deadline covers the whole fetch: the wait for a host slot, DNS, connect, TLS, sending the
-request, the response headers and the body, across every redirect. httpcore's timeouts apply
-to each socket operation, so a server sending a byte a second never trips them; here every
-operation is given only what is left of the fetch's budget (see `Deadline`).
+request, the response headers and the body, across every redirect (see `transport.Deadline`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
-import ipaddress
 import logging
-import socket
-import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import certifi
-import httpcore
 import httpx
 from django.conf import settings
 
 from broadsheet import __version__
 from broadsheet.core import clock
+from broadsheet.ingest.addresses import AddressPolicy, allow_any_address, is_public_address
 from broadsheet.ingest.errors import (
     BlockedURLError,
     FetchError,
@@ -40,6 +33,7 @@ from broadsheet.ingest.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
+from broadsheet.ingest.transport import Deadline, GuardedTransport
 
 logger = logging.getLogger(__name__)
 
@@ -55,47 +49,6 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Cloud metadata endpoints, named even though the range checks below already cover them.
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
-# Special-purpose ranges (IANA's registries) refused whatever the running Python's
-# `is_global` says: its tables changed between patch releases (3.11.7 calls 192.0.0.8 and the
-# deprecated site-local fec0::/10 global), and a feed never lives in any of these.
-BLOCKED_V4 = tuple(
-    ipaddress.IPv4Network(net)
-    for net in (
-        "0.0.0.0/8",  # "this network"
-        "10.0.0.0/8",
-        "100.64.0.0/10",  # carrier-grade NAT
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.0.0.0/24",  # IETF protocol assignments
-        "192.0.2.0/24",  # documentation (TEST-NET-1)
-        "192.88.99.0/24",  # 6to4 relay anycast, deprecated
-        "192.168.0.0/16",
-        "198.18.0.0/15",  # benchmarking
-        "198.51.100.0/24",  # documentation (TEST-NET-2)
-        "203.0.113.0/24",  # documentation (TEST-NET-3)
-        "224.0.0.0/4",  # multicast
-        "240.0.0.0/4",  # reserved, and the broadcast address
-    )
-)
-# Global unicast is 2000::/3; everything outside it (loopback, ULA fc00::/7, link-local,
-# site-local fec0::/10, multicast, discard, IPv4-compatible ::/96, SRv6 5f00::/16…) is refused,
-# except the three forms that embed an IPv4 address, which are judged by that address.
-GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
-BLOCKED_V6 = tuple(
-    ipaddress.IPv6Network(net)
-    for net in (
-        "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, ORCHID
-        "2001:db8::/32",  # documentation
-        "3fff::/20",  # documentation
-    )
-)
-SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
-NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix (RFC 6052)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,195 +79,6 @@ class FetchResult:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv4-mapped, 6to4 or NAT64 address reaches, if it is one."""
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address in SIX_TO_FOUR:
-        return address.sixtofour
-    if address in NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True when `address` is routable on the public internet and not a metadata service."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = embedded_ipv4(address)
-        if embedded is not None:
-            return is_public_address(embedded)
-        if address.scope_id or address not in GLOBAL_UNICAST_V6:
-            return False
-        blocked: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = BLOCKED_V6
-    else:
-        blocked = BLOCKED_V4
-    if address in METADATA_ADDRESSES or any(address in net for net in blocked):
-        return False
-    return address.is_global and not (
-        address.is_multicast
-        or address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_unspecified
-    )
-
-
-AddressPolicy = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
-
-
-def allow_any_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return True
-
-
-AddrInfo = list[tuple[Any, Any, int, str, tuple[Any, ...]]]
-
-
-def _getaddrinfo(host: str, port: int, timeout: float | None) -> AddrInfo:
-    """socket.getaddrinfo, given up on after `timeout` seconds.
-
-    The C resolver cannot be interrupted, so the lookup runs in a daemon thread that is left
-    to finish on its own (the resolver's own timeouts end it) when the fetch gives up.
-    """
-    if timeout is None:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    answer: list[AddrInfo] = []
-    failure: list[Exception] = []
-    done = threading.Event()
-
-    def lookup() -> None:
-        try:
-            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except (OSError, UnicodeError) as exc:
-            failure.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
-    if not done.wait(timeout):
-        raise httpcore.ConnectTimeout(f"resolving {host} took over {timeout:.1f}s")
-    if failure:
-        raise failure[0]
-    return answer[0]
-
-
-def resolve(
-    host: str, port: int, policy: AddressPolicy = is_public_address, timeout: float | None = None
-) -> list[str]:
-    """The addresses `host` resolves to, refusing the lot when any one fails `policy`."""
-    try:
-        infos = _getaddrinfo(host, port, timeout)
-    except (OSError, UnicodeError) as exc:  # socket.gaierror is an OSError
-        raise FetchError(f"cannot resolve {host}: {exc}") from exc
-    addresses: list[str] = []
-    for _family, _type, _proto, _name, sockaddr in infos:
-        ip = str(sockaddr[0]).split("%")[0]
-        if not policy(ipaddress.ip_address(ip)):
-            raise BlockedURLError(f"{host} resolves to a non-public address ({ip})")
-        if ip not in addresses:
-            addresses.append(ip)
-    if not addresses:
-        raise FetchError(f"cannot resolve {host}")
-    return addresses
-
-
-class Deadline(threading.local):
-    """When the fetch running in this thread must be over (None: no fetch is running).
-
-    httpcore's sync pool does all its socket work in the calling thread, so a per-thread value
-    reaches the streams of whichever pooled connection the request is given.
-    """
-
-    at: float | None = None
-
-    def bound(self, timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
-        """`timeout` cut to what is left of the budget; `error` when nothing is left."""
-        if self.at is None:
-            return timeout
-        remaining = self.at - time.monotonic()
-        if remaining <= 0:
-            # Never hand 0 to settimeout: that makes the socket non-blocking, not timed out.
-            raise error("the fetch's total deadline has passed")
-        return remaining if timeout is None else min(timeout, remaining)
-
-
-class DeadlineStream(httpcore.NetworkStream):
-    """A network stream whose every operation ends by the fetch's deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream, deadline: Deadline) -> None:
-        self._stream = stream
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._deadline.bound(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, self._deadline.bound(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        # The handshake is bounded as a whole by the socket timeout (CPython's _ssl keeps its
-        # own deadline across the handshake's reads), so the remaining budget caps it.
-        timeout = self._deadline.bound(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class GuardedBackend(httpcore.SyncBackend):
-    """Resolves, checks and connects to the checked address; TLS still verifies the host name.
-    Every stream it opens keeps to the deadline of the fetch using it."""
-
-    def __init__(self, policy: AddressPolicy, deadline: Deadline | None = None) -> None:
-        self.policy = policy
-        self.deadline = deadline or Deadline()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        last_error: Exception | None = None
-        addresses = resolve(host, port, self.policy, self.deadline.bound(timeout, httpcore.ConnectTimeout))
-        for ip in addresses:
-            try:
-                stream = super().connect_tcp(
-                    ip,
-                    port,
-                    self.deadline.bound(timeout, httpcore.ConnectTimeout),
-                    local_address,
-                    socket_options,
-                )
-            except httpcore.ConnectError as exc:  # try the next address, as a browser would
-                last_error = exc
-            else:
-                return DeadlineStream(stream, self.deadline)
-        assert last_error is not None
-        raise last_error
-
-
-class GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, policy: AddressPolicy, deadline: Deadline | None = None) -> None:
-        # No proxies from the environment: a proxy would connect on our behalf, unchecked.
-        super().__init__(trust_env=False)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
-            max_connections=20,
-            network_backend=GuardedBackend(policy, deadline),
-        )
 
 
 class HostLimiter:

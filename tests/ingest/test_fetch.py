@@ -11,21 +11,15 @@ import zlib
 
 import pytest
 
+from broadsheet.ingest.addresses import is_public_address
 from broadsheet.ingest.errors import (
     BlockedURLError,
     FetchTimeoutError,
     TooLargeError,
     TooManyRedirectsError,
 )
-from broadsheet.ingest.fetch import (
-    Fetcher,
-    FetchOptions,
-    HostLimiter,
-    check_url,
-    is_public_address,
-    parse_retry_after,
-    resolve,
-)
+from broadsheet.ingest.fetch import Fetcher, FetchOptions, HostLimiter, check_url, parse_retry_after
+from broadsheet.ingest.transport import resolve
 
 from .conftest import LoopbackServer, Route
 
