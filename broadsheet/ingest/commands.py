@@ -19,7 +19,8 @@ from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, S
 from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import ParsedFeed, parse_feed
-from broadsheet.ingest.pipeline import IngestReport, ingest_source
+from broadsheet.ingest.pipeline import ingest_source
+from broadsheet.ingest.report import IngestReport
 from broadsheet.newsroom.models import Section
 
 logger = logging.getLogger(__name__)

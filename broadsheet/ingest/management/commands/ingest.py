@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from broadsheet.ingest.commands import ingest_due
-from broadsheet.ingest.pipeline import IngestReport
+from broadsheet.ingest.report import IngestReport
 
 
 class Command(BaseCommand):
