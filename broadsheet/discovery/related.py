@@ -21,7 +21,7 @@ from broadsheet.core import clock
 from broadsheet.discovery import vectors
 from broadsheet.discovery.models import RelatedArticle, StoryMembership
 from broadsheet.newsroom.models import Article
-from broadsheet.search.query import SearchUnavailable, similar
+from broadsheet.search.similar import SearchUnavailable, similar
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from broadsheet.core.once import once_per
 from broadsheet.discovery import pending, related, stories, trending
 from broadsheet.discovery.errors import DiscoveryError
 from broadsheet.discovery.models import StoryMembership
-from broadsheet.search.query import bring_up_to_date
+from broadsheet.search.similar import bring_up_to_date
 
 logger = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""Search: the Tantivy index (one writer) and `search.query`, the only public entry point."""
+"""Search: the Tantivy index (one writer); `search.query` and `search.similar` read it."""

@@ -1,4 +1,4 @@
-"""Search: the Tantivy index (one writer) and `search.query`, the only public entry point."""
+"""Search: the Tantivy index (one writer); `search.query` and `search.similar` read it."""
 
 from django.apps import AppConfig
 

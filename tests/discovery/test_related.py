@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.discovery import related
 from broadsheet.discovery.models import RelatedArticle, StoryMembership
 from broadsheet.newsroom.models import Article
-from broadsheet.search.query import similar
+from broadsheet.search.similar import similar
 from broadsheet.site.related import related_articles
 from tests.discovery.fixtures import read_topics, related_quality
 

@@ -12,7 +12,7 @@ import tantivy
 
 from broadsheet.discovery import related
 from broadsheet.discovery.models import RelatedArticle
-from broadsheet.search import backend, index, query
+from broadsheet.search import backend, index, similar
 from broadsheet.search.errors import SearchUnavailable
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +60,14 @@ def test_a_tantivy_panic_is_an_unavailable_index_not_a_dead_worker(reindexed, mo
             min_doc_frequency=2,
             max_doc_frequency=None,
             min_term_frequency=1,
-            max_query_terms=query.SIMILAR_QUERY_TERMS,
-            min_word_length=query.SIMILAR_MIN_WORD_CHARS,
-            stop_words=list(query.SIMILAR_STOP_WORDS),
+            max_query_terms=similar.SIMILAR_QUERY_TERMS,
+            min_word_length=similar.SIMILAR_MIN_WORD_CHARS,
+            stop_words=list(similar.SIMILAR_STOP_WORDS),
         )
 
-    monkeypatch.setattr(query, "more_like_this", unbounded)
+    monkeypatch.setattr(similar, "more_like_this", unbounded)
     with pytest.raises(SearchUnavailable, match="panicked") as raised:
-        query.similar(reindexed[0])
+        similar.similar(reindexed[0])
     assert backend.is_panic(raised.value.__cause__)
     with caplog.at_level(logging.WARNING, logger="broadsheet.discovery.related"):
         assert related.compute(reindexed[0]) == 0

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend, query
+from broadsheet.search import backend, hits, query
 from broadsheet.search.errors import SearchUnavailable
 from broadsheet.search.index import rebuild
 from broadsheet.search.query import SearchResults
@@ -111,7 +111,7 @@ def test_is_public_agrees_with_the_published_queryset(make_article, status, publ
     Article.objects.filter(pk=article.pk).update(status=status, published_at=when)
     article.refresh_from_db()
     in_queryset = Article.objects.published().filter(pk=article.pk).exists()
-    assert query.is_public(article, clock.now()) is in_queryset
+    assert hits.is_public(article, clock.now()) is in_queryset
 
 
 @pytest.mark.parametrize("change", ["draft", "scheduled", "deleted"])
