@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -50,14 +51,20 @@ def test_trending_ranks_by_decayed_views_and_skips_withdrawn(make_article):
     assert [item["id"] for item in trending.compute_trending()] == [hot.pk, warm.pk]
 
 
+def trending_widget() -> str:
+    """The Trending widget as the sidebar renders it ("" when it shows nothing)."""
+    sidebar = Template("{% load chrome %}{% site_sidebar %}").render(Context())
+    match = re.search(r'<section class="widget widget--trending".*?</section>', sidebar, re.S)
+    return match.group() if match else ""
+
+
 def test_the_widget_shows_the_cached_list_until_the_refresh_task_runs(make_article):
     article = make_article(headline="Gull census finds record numbers")
-    html = Template("{% load discovery_widgets %}{% trending %}").render(Context())
-    assert "Trending" not in html  # no views yet: no widget
+    assert trending_widget() == ""  # no views yet: no widget
     HourlyViews.objects.create(article=article, hour=trending.hour_of(clock.now()), views=3)
-    assert "Gull census" not in Template("{% load discovery_widgets %}{% trending %}").render(Context())
+    assert "Gull census" not in trending_widget()
     tasks.refresh_trending.enqueue()
-    html = Template("{% load discovery_widgets %}{% trending %}").render(Context())
+    html = trending_widget()
     assert "Gull census finds record numbers" in html
     assert article.get_absolute_url() in html
 
