@@ -159,9 +159,5 @@ def refresh() -> None:
     lastcopy.store_many({TRENDING_KEY: compute_trending(), TOP_STORIES_KEY: compute_top_stories()}, CACHE_TTL)
 
 
-def trending() -> list[dict[str, Any]]:
-    return list(lastcopy.read(TRENDING_COPY))
-
-
 def top_stories() -> list[dict[str, Any]]:
     return list(lastcopy.read(TOP_STORIES_COPY))

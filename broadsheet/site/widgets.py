@@ -144,22 +144,6 @@ def _copies() -> dict[str, lastcopy.Copy]:
     }
 
 
-def _cached(name: str) -> Any:
-    return lastcopy.read(_copies()[name])
-
-
-def popular() -> list[dict[str, Any]]:
-    return list(_cached("popular"))
-
-
-def categories() -> list[dict[str, Any]]:
-    return list(_cached("categories"))
-
-
-def archives() -> dict[str, Any]:
-    return dict(_cached("archives"))
-
-
 def sidebar() -> dict[str, Any]:
     """Every sidebar list in one cache round trip: popular, trending, categories, archives
     (an expired list is served from its last copy while one refresh is queued)."""
