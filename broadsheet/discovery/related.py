@@ -128,17 +128,6 @@ def compute(article_id: int, limit: int = RELATED_LIMIT) -> int:
     return len(ranked)
 
 
-def precomputed(article_id: int, limit: int = RELATED_LIMIT) -> list[Article]:
-    """The article's related list as computed at publish time, public ones only, in rank
-    order: one indexed query. Empty when none has been computed yet."""
-    return list(
-        Article.objects.published()
-        .filter(related_from__article_id=article_id)
-        .for_listing()
-        .order_by("related_from__rank")[:limit]
-    )
-
-
 def missing_since(since_hours: int, limit: int) -> list[int]:
     """Ids of public articles from the last `since_hours` hours without a related list (their
     task ran before the index had them): newest first, at most `limit`."""
