@@ -24,7 +24,6 @@ from broadsheet.search.errors import IndexBusy, SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
-TEXT_FIELDS = ("headline", "dek", "body")
 # The tokenizer Tantivy registers as "en_stem", rebuilt here to analyse query words the same
 # way: split on non-alphanumerics, drop tokens over 40 bytes, lowercase, English stemmer.
 TOKENIZER = "en_stem"

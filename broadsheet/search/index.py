@@ -1,4 +1,4 @@
-"""Writing the search index: the single writer's operations (rebuild, index, remove).
+"""Writing the search index: the single writer's operations (rebuild; index or drop by id).
 
 The database is the truth and the index is derived from it. An article is in the index while
 it is published, including while it is scheduled: it carries its published_at, and queries
@@ -72,22 +72,6 @@ def index_articles(ids: Iterable[int]) -> int:
             raise
     logger.info("Search index: %d indexed, %d removed", len(articles), len(wanted) - len(articles))
     return len(articles)
-
-
-def remove_articles(ids: Iterable[int]) -> None:
-    """Delete the documents for `ids`, whatever the database says."""
-    doomed = sorted(set(ids))
-    if not doomed:
-        return
-    index = backend.open_or_create_index(backend.search_dir())
-    with backend.acquire_writer(index) as writer:
-        try:
-            for article_id in doomed:
-                writer.delete_documents_by_term("id", article_id)
-        except BaseException:
-            writer.rollback()
-            raise
-    logger.info("Search index: %d removed", len(doomed))
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
