@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from broadsheet.api.models import ApiToken, hash_key
 
@@ -43,4 +45,7 @@ def test_revoke_action(admin_client, token):
     )
     stored.refresh_from_db()
     assert stored.is_revoked
-    assert not ApiToken.objects.active().exists()
+    # The API refuses it from now on.
+    writer = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = json.dumps({"headline": "x", "section": "business"})
+    assert writer.post("/api/v1/articles", body, "application/json").status_code == 401
