@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 # WordPress's own query forms, and the key each becomes in LegacyRedirect.old_path.
 QUERY_KEYS = ("p", "page_id", "attachment_id", "cat")
@@ -31,17 +31,6 @@ def old_path(link: str) -> str | None:
     if len(path) > MAX_PATH:
         return None
     return path
-
-
-def query_id(link: str) -> tuple[str, str] | None:
-    """('p', '19') for a link such as https://example.com/?p=19."""
-    parts = urlsplit(link)
-    if parts.path not in ("", "/"):
-        return None
-    for key, value in parse_qsl(parts.query):
-        if key in QUERY_KEYS and value.isdigit():
-            return key, value
-    return None
 
 
 def permalink_structure(path: str, category_slugs: frozenset[str] = frozenset()) -> str:

@@ -1,10 +1,10 @@
-"""Old WordPress URLs: paths from permalinks, query forms, permalink structures, slugs."""
+"""Old WordPress URLs: paths from permalinks, permalink structures, slugs."""
 
 from __future__ import annotations
 
 import pytest
 
-from broadsheet.wpimport.paths import clean_slug, old_path, permalink_structure, query_id
+from broadsheet.wpimport.paths import clean_slug, old_path, permalink_structure
 
 
 @pytest.mark.parametrize(
@@ -20,19 +20,6 @@ from broadsheet.wpimport.paths import clean_slug, old_path, permalink_structure,
 )
 def test_old_path(link: str, expected: str | None) -> None:
     assert old_path(link) == expected
-
-
-@pytest.mark.parametrize(
-    ("link", "expected"),
-    [
-        ("https://a.example/?p=12", ("p", "12")),
-        ("https://a.example/?page_id=3", ("page_id", "3")),
-        ("https://a.example/2024/?p=12", None),
-        ("https://a.example/?p=abc", None),
-    ],
-)
-def test_query_id(link: str, expected: tuple[str, str] | None) -> None:
-    assert query_id(link) == expected
 
 
 @pytest.mark.parametrize(
