@@ -35,17 +35,13 @@ class FragmentMemo:
         self.used = 0
         self.items: OrderedDict[Hashable, str] = OrderedDict()
         self.lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> SafeString:
         with self.lock:
             found = self.items.get(key)
             if found is not None:
                 self.items.move_to_end(key)
-                self.hits += 1
                 return mark_safe(found)
-            self.misses += 1
         markup = str(render())
         if len(markup) <= MAX_ENTRY_CHARS:
             with self.lock:
