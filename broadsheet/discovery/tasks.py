@@ -106,6 +106,9 @@ def article_changed(article_id: int) -> dict[str, int]:
 
 @task()
 def update_related(article_id: int) -> int:
+    """Nothing enqueues it any more: it stays for rows queued before batching, when each
+    publish queued one per version of the story (a queued or re-queued row names its task by
+    import path, and one whose task no longer imports fails without running)."""
     return related.compute(article_id)
 
 
