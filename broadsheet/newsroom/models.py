@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from broadsheet.core import clock
 from broadsheet.core.urls import safe_http_url
+from broadsheet.newsroom import querysets
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 # Slugs that would shadow a site URL if a section or article took them.
@@ -173,14 +174,17 @@ class Article(models.Model):
 
     @property
     def state(self) -> str:
-        """draft, scheduled, published or withdrawn: 'scheduled' is published-but-not-yet-due."""
-        if self.status == self.Status.PUBLISHED and self.published_at and self.published_at > clock.now():
+        """draft, scheduled, published or withdrawn: 'published' exactly when
+        Article.objects.published() would return this row now; 'scheduled' is
+        published-but-not-yet-due (an undated one is due when an editor gives it a date)."""
+        if self.status == self.Status.PUBLISHED and not self.is_public:
             return "scheduled"
         return str(self.status)
 
     @property
     def is_public(self) -> bool:
-        return self.state == "published"
+        """Whether Article.objects.published() would return this row now (querysets.is_public)."""
+        return querysets.is_public(self.status, self.published_at, clock.now())
 
     @property
     def display_byline(self) -> str:

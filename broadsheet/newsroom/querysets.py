@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -11,14 +12,23 @@ from broadsheet.core import clock
 if TYPE_CHECKING:
     from broadsheet.newsroom.models import Section
 
+# Article.Status.PUBLISHED, spelt here because models imports this module.
+PUBLISHED = "published"
+
+# The rule for "public" is ArticleQuerySet.published(). Two places cannot call it and restate
+# it instead: is_public() below, for an article already in hand, and public_sql(), for SQL
+# written by hand (site.related). tests/newsroom/test_public_rule.py holds every restatement,
+# and every caller of one, to the queryset's answer over a table of cases, on each database.
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """Public now: published and due. A future published_at stays hidden until then."""
-        return self.filter(status="published", published_at__lte=clock.now())
+        """Public now: published and due. A future published_at stays hidden until then, and
+        an undated one (status published, published_at NULL) is never public."""
+        return self.filter(status=PUBLISHED, published_at__lte=clock.now())
 
     def scheduled(self) -> ArticleQuerySet:
-        return self.filter(status="published", published_at__gt=clock.now())
+        return self.filter(status=PUBLISHED, published_at__gt=clock.now())
 
     def in_section(self, section: Section | int) -> ArticleQuerySet:
         return self.filter(section=section)
@@ -32,3 +42,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def public_listing(self, **filters: Any) -> ArticleQuerySet:
         return self.published().filter(**filters).for_listing().latest_first()
+
+
+def is_public(status: str, published_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """ArticleQuerySet.published() for one article in hand, without a query."""
+    return status == PUBLISHED and published_at is not None and published_at <= now
+
+
+def public_sql(status: str, published_at: str, now: str) -> str:
+    """ArticleQuerySet.published() as a SQL condition, for queries written by hand: `status`
+    and `published_at` are the (quoted, perhaps qualified) columns, `now` the placeholder the
+    caller binds to clock.now(). NULL <= now is not true, so an undated row is left out, as
+    the queryset leaves it out."""
+    return f"{status} = '{PUBLISHED}' AND {published_at} <= {now}"

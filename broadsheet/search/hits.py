@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import tantivy
 
 from broadsheet.core.sanitize import excerpt
+from broadsheet.newsroom import querysets
 from broadsheet.newsroom.models import Article
 from broadsheet.search import backend
 
@@ -89,12 +90,8 @@ def _public_articles(ids: Sequence[int], now: dt.datetime) -> dict[int, Article]
 
 
 def is_public(article: Article, now: dt.datetime) -> bool:
-    """`Article.objects.published()` for one article in hand (tests keep the two in step)."""
-    return (
-        article.status == Article.Status.PUBLISHED
-        and article.published_at is not None
-        and article.published_at <= now
-    )
+    """`Article.objects.published()` for one article in hand, at the page's `now`."""
+    return querysets.is_public(article.status, article.published_at, now)
 
 
 def _headline_html(snippet: tantivy.Snippet, doc: tantivy.Document, article: Article) -> str:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from broadsheet.core import clock
 from broadsheet.discovery.models import RelatedArticle
 from broadsheet.newsroom.models import Article, Section, Tag
+from broadsheet.newsroom.querysets import public_sql
 from broadsheet.site.pagination import Window, paginate, paginate_ids
 
 # How many of the section's newest stories are weighed for relatedness. It bounds the work
@@ -47,7 +48,7 @@ def _related_ids_sql() -> str:
         f" LEFT JOIN {r_table} r ON r.{r_related} = a.{pk} AND r.{r_article} = %(article)s"
         f" WHERE (a.{pk} IN (SELECT {r_related} FROM {r_table} WHERE {r_article} = %(article)s)"
         f" OR a.{pk} IN (SELECT * FROM (SELECT {pk} FROM {a_table} WHERE {section} = %(section)s"
-        f" AND {status} = 'published' AND {published} <= %(now)s AND {pk} <> %(article)s"
+        f" AND {public_sql(status, published, '%(now)s')} AND {pk} <> %(article)s"
         f" ORDER BY {published} DESC, {pk} DESC LIMIT %(candidates)s) AS candidates))"
         f" AND a.{pk} <> %(article)s"
         f" ORDER BY CASE WHEN r.{r_rank} IS NULL THEN 1 ELSE 0 END, r.{r_rank},"
@@ -92,8 +93,8 @@ def _latest_ids_sql(sections: int) -> str:
     section, status = _column(Article, "section"), _column(Article, "status")
     published = _column(Article, "published_at")
     branch = (
-        f"SELECT * FROM (SELECT {pk} FROM {table} WHERE {section} = %s AND {status} = %s "
-        f"AND {published} <= %s ORDER BY {published} DESC, {pk} DESC LIMIT %s) AS branch{{n}}"
+        f"SELECT * FROM (SELECT {pk} FROM {table} WHERE {section} = %s AND {public_sql(status, published, '%s')}"
+        f" ORDER BY {published} DESC, {pk} DESC LIMIT %s) AS branch{{n}}"
     )
     return " UNION ALL ".join(branch.format(n=n) for n in range(sections))
 
@@ -102,7 +103,7 @@ def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict
     """The newest `per_section` public stories of each section, keyed by section id.
 
     Two queries whatever the archive size: the ids (a bounded index walk per section), then
-    those rows for listing. The rule for "public" is ArticleQuerySet.published()'s.
+    those rows for listing. The rule for "public" is ArticleQuerySet.published()'s (public_sql).
     """
     grouped: dict[int, list[Article]] = {s.pk: [] for s in sections}
     if not sections:
@@ -110,7 +111,7 @@ def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict
     now = clock.now()
     params: list[Any] = []
     for s in sections:
-        params += [s.pk, "published", now, per_section]
+        params += [s.pk, now, per_section]
     with connection.cursor() as cursor:
         cursor.execute(_latest_ids_sql(len(sections)), params)
         ids = [row[0] for row in cursor.fetchall()]
@@ -138,8 +139,8 @@ def _tag_ids_sql() -> str:
     t_article, t_tag = _column(through, "article"), _column(through, "tag")
     return (
         f"SELECT a.{pk} FROM {t_table} t CROSS JOIN {a_table} a"
-        f" WHERE a.{pk} = t.{t_article} AND t.{t_tag} = %s AND a.{status} = 'published'"
-        f" AND a.{published} <= %s ORDER BY a.{published} DESC, a.{pk} DESC LIMIT %s OFFSET %s"
+        f" WHERE a.{pk} = t.{t_article} AND t.{t_tag} = %s AND {public_sql(f'a.{status}', f'a.{published}', '%s')}"
+        f" ORDER BY a.{published} DESC, a.{pk} DESC LIMIT %s OFFSET %s"
     )
 
 

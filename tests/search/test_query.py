@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend, hits, query
+from broadsheet.search import backend, query
 from broadsheet.search.errors import SearchUnavailable
 from broadsheet.search.index import rebuild
 from broadsheet.search.query import SearchResults
@@ -91,27 +91,6 @@ def test_a_page_of_hits_is_one_query_without_the_body(make_article, ago) -> None
     where = only["sql"].split("WHERE", 1)[1]
     assert "status" not in where
     assert "published_at" not in where
-
-
-@pytest.mark.parametrize(
-    ("status", "published_at"),
-    [
-        ("published", dt.timedelta(days=-1)),
-        ("published", dt.timedelta(0)),
-        ("published", dt.timedelta(hours=1)),
-        ("published", None),
-        ("draft", dt.timedelta(days=-1)),
-        ("withdrawn", dt.timedelta(days=-1)),
-    ],
-)
-def test_is_public_agrees_with_the_published_queryset(make_article, status, published_at) -> None:
-    article = make_article(headline="Lighthouse keeper retires")
-    now = clock.now()
-    when = None if published_at is None else now + published_at
-    Article.objects.filter(pk=article.pk).update(status=status, published_at=when)
-    article.refresh_from_db()
-    in_queryset = Article.objects.published().filter(pk=article.pk).exists()
-    assert hits.is_public(article, clock.now()) is in_queryset
 
 
 @pytest.mark.parametrize("change", ["draft", "scheduled", "deleted"])
