@@ -9,8 +9,13 @@ Keys. A page entry lives under a key made of scheme, host, path, full query stri
 encoding variant. Each path also has a *generation* token; an entry records the generation it
 was rendered under and only counts while that is still the path's generation. `purge(paths)`
 gives each path a new token, so every variant of it (`?page=2`, gzip or not) dies at once,
-and nothing else in the cache is touched. A hit costs one `get_many` round trip: the entry,
-the generation and the next scheduled publish time.
+and nothing else in the cache is touched. Beside the per-path tokens there is one *site*
+generation: the chrome on every page (menus, footer links, site name) and the names on every
+card (sections, authors, tags) are not any one path's, so an edit of those calls
+`purge_site()`, which replaces that token and so retires every stored page at once, with one
+cache write whatever the number of pages. An entry's recorded generation is the pair of both
+tokens. A hit costs one `get_many` round trip: the entry, the path's generation, the site
+generation and the next scheduled publish time.
 
 Scheduled articles need no cron: the time of the next scheduled publish is cached; the first
 request after it passes purges the listing pages of the articles that have just come due.
@@ -69,6 +74,7 @@ UNSTORED_HEADERS = frozenset({"set-cookie", "x-cache"})
 ANONYMOUS_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 
 NEXT_DUE_KEY = "bs:pagecache:next-due"
+SITE_GENERATION_KEY = "bs:pagecache:site-gen"
 DUE_LOCK_KEY = "bs:pagecache:due-lock"
 DUE_LOCK_SECONDS = 30
 NOTHING_SCHEDULED = "none"
@@ -116,6 +122,22 @@ def purge(paths: Iterable[str]) -> None:
     if keys:
         cache.set_many(keys, timeout=_generation_ttl())
         logger.debug("purged %d paths", len(keys))
+
+
+def purge_site() -> None:
+    """Forget every cached page of the site (a chrome edit): one cache write.
+
+    No timeout: an evicted site generation only makes every entry a miss, as this does.
+    """
+    cache.set(SITE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    logger.debug("purged every page")
+
+
+def _combined(path_generation: str | None, site_generation: str | None) -> str | None:
+    """The generation an entry records and must still match: the path's and the site's."""
+    if path_generation is None or site_generation is None:
+        return None
+    return f"{path_generation}/{site_generation}"
 
 
 def refresh_next_due() -> None:
@@ -246,8 +268,21 @@ def _ttl_for(path: str) -> int:
     return min(ttl, SHORT_TTL) if path.startswith(SHORT_TTL_PREFIXES) else ttl
 
 
-def _store(key: str, gen_key: str, generation: str | None, response: HttpResponse, path: str) -> None:
+def _store(
+    key: str,
+    gen_key: str,
+    generation: str | None,
+    site_generation: str | None,
+    response: HttpResponse,
+    path: str,
+) -> None:
     gen_ttl = _generation_ttl()
+    if site_generation is None:
+        site_generation = uuid.uuid4().hex
+        # As below: a site generation that appeared while we rendered may be a purge_site()
+        # our render predates.
+        if not cache.add(SITE_GENERATION_KEY, site_generation, timeout=None):
+            return
     if generation is None:
         generation = uuid.uuid4().hex
         # If the key appeared while we rendered, it may be a purge that our render predates:
@@ -258,7 +293,7 @@ def _store(key: str, gen_key: str, generation: str | None, response: HttpRespons
         cache.touch(gen_key, timeout=gen_ttl)
     headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
     entry = {
-        "generation": generation,
+        "generation": _combined(generation, site_generation),
         "status": response.status_code,
         "headers": headers,
         "body": response.content,
@@ -278,8 +313,9 @@ def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
     return response
 
 
-def _is_current(entry: dict[str, Any] | None, generation: str | None) -> bool:
-    return entry is not None and generation is not None and entry["generation"] == generation
+def _is_current(entry: dict[str, Any] | None, generation: str | None, site_generation: str | None) -> bool:
+    combined = _combined(generation, site_generation)
+    return entry is not None and combined is not None and entry["generation"] == combined
 
 
 def _hit(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
@@ -304,11 +340,12 @@ def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     except DisallowedHost:
         return None
     gen_key = generation_key(request.path)
-    found = cache.get_many([key, gen_key, NEXT_DUE_KEY])
+    found = cache.get_many([key, gen_key, SITE_GENERATION_KEY, NEXT_DUE_KEY])
     if _cache_unreachable() or _is_due(found.get(NEXT_DUE_KEY)):
         return None
     entry = found.get(key)
-    return (key, entry) if entry is not None and _is_current(entry, found.get(gen_key)) else None
+    current = _is_current(entry, found.get(gen_key), found.get(SITE_GENERATION_KEY))
+    return (key, entry) if entry is not None and current else None
 
 
 def serve_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
@@ -334,22 +371,23 @@ class PageCacheMiddleware:
             return self._uncached(request)
 
         gen_key = generation_key(request.path)
-        found = cache.get_many([key, gen_key, NEXT_DUE_KEY])
+        found = cache.get_many([key, gen_key, SITE_GENERATION_KEY, NEXT_DUE_KEY])
         if _cache_unreachable():
             return self._uncached(request)
         generation = found.get(gen_key)
+        site_generation = found.get(SITE_GENERATION_KEY)
         if _is_due(found.get(NEXT_DUE_KEY)):
             release_due_articles(found.get(NEXT_DUE_KEY))
             generation = cache.get(gen_key)
         entry = found.get(key)
-        if entry is not None and _is_current(entry, generation):
+        if entry is not None and _is_current(entry, generation, site_generation):
             return _hit(request, entry)
 
         response = self.get_response(request)
         storable = self._mark_public(request, response)
         if storable and request.method == "GET" and isinstance(response, HttpResponse):
             _add_validators(response)
-            _store(key, gen_key, generation, response, request.path)
+            _store(key, gen_key, generation, site_generation, response, request.path)
         return _labelled(_conditional(request, response), "MISS")
 
     def _uncached(self, request: HttpRequest) -> HttpResponseBase:

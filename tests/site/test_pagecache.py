@@ -283,5 +283,35 @@ def test_a_render_that_predates_a_purge_is_not_stored(client, rf):
     cache.clear()
     # The render began when the path had no generation; the purge lands before it is stored.
     pagecache.purge(["/"])
-    pagecache._store(key, gen_key, None, response, "/")
+    pagecache._store(key, gen_key, None, None, response, "/")
     assert cache.get(key) is None
+
+
+def test_purge_site_retires_every_cached_page_with_one_write(client, publish):
+    """A chrome edit (issue #11): every path, every variant, is rendered again."""
+    publish(headline="Harbor reopens")
+    urls = ["/", "/business/", "/business/?page=2", "/tag/ferries/", "/author/anyone/"]
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "MISS", url
+        assert client.get(url)["X-Cache"] == "HIT", url
+    pagecache.purge_site()
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "MISS", url
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+def test_a_render_that_predates_a_site_purge_is_not_stored(client, rf):
+    """A first render races purge_site(): the site generation it saw is gone, so the page
+    it stored does not count; and with no site generation yet, it is not stored at all."""
+    request = rf.get("/")
+    key, gen_key = pagecache.page_key(request), pagecache.generation_key("/")
+    response = client.get("/")
+    cache.clear()
+    pagecache.purge_site()  # lands while the render (which saw no site generation) runs
+    pagecache._store(key, gen_key, None, None, response, "/")
+    assert cache.get(key) is None
+
+    seen = cache.get(pagecache.SITE_GENERATION_KEY)
+    pagecache.purge_site()  # the render saw `seen`; a purge replaced it before the next read
+    pagecache._store(key, gen_key, None, seen, response, "/")
+    assert client.get("/")["X-Cache"] == "MISS"
