@@ -13,4 +13,5 @@ class SiteConfig(AppConfig):
 
         published.connect(receivers.purge_pages, dispatch_uid="site.purge_pages")
         story_changed.connect(receivers.purge_story_pages, dispatch_uid="site.purge_story_pages")
+        receivers.connect_structure_signals()
         login_throttle.connect_signals()
