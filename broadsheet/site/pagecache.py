@@ -1,4 +1,4 @@
-"""Full-page cache for anonymous GET/HEAD requests: storing, serving, ETags, and purging by path.
+"""Full-page cache for anonymous GET/HEAD requests: storing, serving, purging by path.
 
 How it fits the middleware stack: this middleware sits outside GZip, sessions and auth. So
 "anonymous" means "no session cookie" (the session has not been loaded yet), and responses
@@ -28,7 +28,6 @@ middleware then renders the page as if the cache were off (X-Cache: BYPASS).
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import logging
 import re
@@ -41,11 +40,12 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.cache import cc_delim_re, patch_cache_control
 
 from broadsheet.core import clock
 from broadsheet.newsroom.models import Article
 from broadsheet.newsroom.services import listing_paths
+from broadsheet.site import conditional
 from broadsheet.site.tasks import request_widget_refresh
 
 logger = logging.getLogger(__name__)
@@ -217,44 +217,6 @@ def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return len(response.content) <= MAX_BODY_BYTES
 
 
-def _etag(response: HttpResponse) -> str:
-    """A strong ETag per representation: the hash of the decoded body, plus the encoding.
-
-    GZip adds random padding to every compressed body (a BREACH mitigation), so hashing the
-    compressed bytes would give a new ETag on every render when the cache is off.
-    """
-    body = response.content
-    encoding = response.get("Content-Encoding", "")
-    if encoding == "gzip":
-        body = gzip.decompress(body)
-    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
-    return f'"{digest}-{encoding}"' if encoding else f'"{digest}"'
-
-
-def _add_validators(response: HttpResponse) -> str:
-    if not response.has_header("ETag"):
-        response.headers["ETag"] = _etag(response)
-    return str(response["ETag"])
-
-
-def _conditional(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-    """ETag and 304 Not Modified for any successful GET/HEAD page, cached or not."""
-    if (
-        request.method not in ("GET", "HEAD")
-        or response.status_code != 200
-        or response.streaming
-        or not isinstance(response, HttpResponse)
-        or "no-store" in response.get("Cache-Control", "")
-    ):
-        return response
-    return _revalidate(request, _add_validators(response), response)
-
-
-def _revalidate(request: HttpRequest, etag: str, response: HttpResponse) -> HttpResponseBase:
-    """`response`, or 304 Not Modified (or 412) when the request's preconditions say so."""
-    return get_conditional_response(request, etag=etag, response=response) or response
-
-
 def _response_from(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     body = b"" if request.method == "HEAD" else entry["body"]
     response = HttpResponse(body, status=entry["status"])
@@ -319,7 +281,7 @@ def _is_current(entry: dict[str, Any] | None, generation: str | None, site_gener
 
 
 def _hit(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
-    return _labelled(_revalidate(request, entry["etag"], _response_from(request, entry)), "HIT")
+    return _labelled(conditional.revalidate(request, entry["etag"], _response_from(request, entry)), "HIT")
 
 
 def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
@@ -386,17 +348,17 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         storable = self._mark_public(request, response)
         if storable and request.method == "GET" and isinstance(response, HttpResponse):
-            _add_validators(response)
+            conditional.add_validators(response)
             _store(key, gen_key, generation, site_generation, response, request.path)
-        return _labelled(_conditional(request, response), "MISS")
+        return _labelled(conditional.apply(request, response), "MISS")
 
     def _uncached(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         self._mark_public(request, response)
-        return _labelled(_conditional(request, response), "BYPASS")
+        return _labelled(conditional.apply(request, response), "BYPASS")
 
     def _bypass(self, request: HttpRequest) -> HttpResponseBase:
-        return _labelled(_conditional(request, self.get_response(request)), "BYPASS")
+        return _labelled(conditional.apply(request, self.get_response(request)), "BYPASS")
 
     @staticmethod
     def _mark_public(request: HttpRequest, response: HttpResponseBase) -> bool:
