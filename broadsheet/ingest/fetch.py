@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import logging
+import random
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 
 from broadsheet import __version__
 from broadsheet.core import clock
@@ -82,24 +86,72 @@ class FetchResult:
 
 
 class HostLimiter:
-    """At most `per_host` requests in flight to one host, shared by everyone who holds it."""
+    """At most `per_host` requests in flight to one host, across every thread and process.
 
-    def __init__(self, per_host: int = DEFAULT_PER_HOST) -> None:
+    The slots live in Django's cache (the SQLite file every process of a machine shares, or
+    Redis across machines): slot i of a host is the key `bs:host:{host}:{i}`, taken with an
+    atomic `add` holding a random token and a lease, so a killed process's slot frees itself.
+    Threads holding the same limiter also queue on a local semaphore first (no polling among
+    them). Should the cache be unreachable (Redis down), only the local limit applies.
+    """
+
+    POLL_SECONDS = 0.05  # between attempts while every shared slot is taken
+    LEASE_MARGIN = 10.0  # seconds a slot outlives its holder's deadline
+    DEFAULT_LEASE = DEFAULT_TOTAL_TIMEOUT + LEASE_MARGIN  # for a wait without a timeout
+
+    def __init__(self, per_host: int = DEFAULT_PER_HOST, cache: BaseCache | None = None) -> None:
         self.per_host = per_host
+        self._cache = cache
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @property
+    def cache(self) -> BaseCache:
+        return self._cache if self._cache is not None else caches["default"]
 
     @contextlib.contextmanager
     def slot(self, host: str, timeout: float | None = None) -> Iterator[None]:
         """Hold one of `host`'s slots; FetchTimeoutError when none frees up within `timeout`."""
+        give_up = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
         if not semaphore.acquire(timeout=timeout):
             raise FetchTimeoutError(f"no free slot for {host} within {timeout:g}s")
         try:
-            yield
+            key = self._acquire_shared(host, timeout, give_up)
+            try:
+                yield
+            finally:
+                if key is not None:
+                    self._release_shared(*key)
         finally:
             semaphore.release()
+
+    def _acquire_shared(
+        self, host: str, timeout: float | None, give_up: float | None
+    ) -> tuple[str, str] | None:
+        cache = self.cache
+        token = uuid.uuid4().hex
+        lease = self.DEFAULT_LEASE if timeout is None else timeout + self.LEASE_MARGIN
+        while True:
+            if getattr(cache, "unreachable", False):
+                return None  # Redis is down: the local limit is all there is for now
+            for i in range(self.per_host):
+                key = f"bs:host:{host}:{i}"
+                if cache.add(key, token, timeout=lease):
+                    return key, token
+            if getattr(cache, "unreachable", False):
+                return None
+            if give_up is not None and time.monotonic() >= give_up:
+                raise FetchTimeoutError(f"no free slot for {host} within {timeout:g}s")
+            time.sleep(self.POLL_SECONDS * (0.5 + random.random()))
+
+    def _release_shared(self, key: str, token: str) -> None:
+        # Read, then delete: not atomic (Django's cache has no compare-and-delete), but the key
+        # changes hands only once our lease has expired, and the lease outlives our deadline.
+        cache = self.cache
+        if cache.get(key) == token:
+            cache.delete(key)
 
 
 def parse_retry_after(value: str | None) -> float | None:
