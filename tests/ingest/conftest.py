@@ -89,6 +89,27 @@ class LoopbackServer:
     def render(self, name: str) -> bytes:
         return (FIXTURES / name).read_bytes().replace(b"{base}", self.base.encode())
 
+    def counting_route(self, path: str, hold: float) -> dict[str, int]:
+        """Serve `path` slowly (`hold` seconds) and count requests in flight: the returned
+        dict's "max" is the most the server ever saw at once."""
+        state = {"now": 0, "max": 0}
+        lock = threading.Lock()
+
+        def slow(handler: http.server.BaseHTTPRequestHandler) -> None:
+            with lock:
+                state["now"] += 1
+                state["max"] = max(state["max"], state["now"])
+            self.stopping.wait(hold)
+            with lock:
+                state["now"] -= 1
+            handler.send_response(200)
+            handler.send_header("Content-Length", "2")
+            handler.end_headers()
+            handler.wfile.write(b"ok")
+
+        self.routes[path] = slow
+        return state
+
     def file_route(self, name: str) -> Route | None:
         path = FIXTURES / name
         if not path.is_file() or ".." in name:

@@ -261,22 +261,7 @@ def test_gzip_bomb_is_refused(server: LoopbackServer, fetcher: Fetcher):
 
 
 def test_per_host_concurrency_is_two(server: LoopbackServer, fetcher: Fetcher):
-    state = {"now": 0, "max": 0}
-    lock = threading.Lock()
-
-    def slow(handler):
-        with lock:
-            state["now"] += 1
-            state["max"] = max(state["max"], state["now"])
-        server.stopping.wait(0.15)
-        with lock:
-            state["now"] -= 1
-        handler.send_response(200)
-        handler.send_header("Content-Length", "2")
-        handler.end_headers()
-        handler.wfile.write(b"ok")
-
-    server.routes["/slow"] = slow
+    state = server.counting_route("/slow", hold=0.15)
     with Fetcher(FetchOptions(total_timeout=10), allow_private=True, limiter=HostLimiter(2)) as client:
         threads = [threading.Thread(target=client.fetch, args=(server.url("/slow"),)) for _ in range(6)]
         for thread in threads:

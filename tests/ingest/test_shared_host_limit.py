@@ -52,23 +52,7 @@ sys.exit(1 if failures else 0)
 @pytest.fixture
 def counted(server: LoopbackServer) -> dict[str, int]:
     """A /slow route that records how many requests it serves at once."""
-    state = {"now": 0, "max": 0}
-    lock = threading.Lock()
-
-    def slow(handler):
-        with lock:
-            state["now"] += 1
-            state["max"] = max(state["max"], state["now"])
-        server.stopping.wait(0.2)
-        with lock:
-            state["now"] -= 1
-        handler.send_response(200)
-        handler.send_header("Content-Length", "2")
-        handler.end_headers()
-        handler.wfile.write(b"ok")
-
-    server.routes["/slow"] = slow
-    return state
+    return server.counting_route("/slow", hold=0.2)
 
 
 def test_separate_fetchers_share_the_per_host_limit(server: LoopbackServer, counted):
