@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -28,6 +28,12 @@ BREAK_SECONDS = 5.0
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 T = TypeVar("T")
+
+
+def is_unreachable(cache: BaseCache) -> bool:
+    """Is `cache` answering without its server (a ResilientRedisCache while Redis is down)?
+    Other backends never are."""
+    return bool(getattr(cache, "unreachable", False))
 
 
 class ResilientRedisCache(RedisCache):

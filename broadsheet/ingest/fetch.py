@@ -29,6 +29,7 @@ from django.core.cache.backends.base import BaseCache
 
 from broadsheet import __version__
 from broadsheet.core import clock
+from broadsheet.core.resilient_cache import is_unreachable
 from broadsheet.ingest.addresses import AddressPolicy, allow_any_address, is_public_address
 from broadsheet.ingest.errors import (
     BlockedURLError,
@@ -134,13 +135,13 @@ class HostLimiter:
         token = uuid.uuid4().hex
         lease = self.DEFAULT_LEASE if timeout is None else timeout + self.LEASE_MARGIN
         while True:
-            if getattr(cache, "unreachable", False):
+            if is_unreachable(cache):
                 return None  # Redis is down: the local limit is all there is for now
             for i in range(self.per_host):
                 key = f"bs:host:{host}:{i}"
                 if cache.add(key, token, timeout=lease):
                     return key, token
-            if getattr(cache, "unreachable", False):
+            if is_unreachable(cache):
                 return None
             if give_up is not None and time.monotonic() >= give_up:
                 raise FetchTimeoutError(f"no free slot for {host} within {timeout:g}s")

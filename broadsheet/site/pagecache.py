@@ -43,6 +43,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import cc_delim_re, patch_cache_control
 
 from broadsheet.core import clock
+from broadsheet.core.resilient_cache import is_unreachable
 from broadsheet.newsroom.models import Article
 from broadsheet.newsroom.services import listing_paths
 from broadsheet.site import conditional
@@ -264,11 +265,6 @@ def _store(
     cache.set(key, entry, timeout=_ttl_for(path))
 
 
-def _cache_unreachable() -> bool:
-    """Is the cache backend answering without its server (ResilientRedisCache)?"""
-    return bool(getattr(cache, "unreachable", False))
-
-
 def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
     # Set last: a 304 built from a response keeps only the validator headers.
     response.headers["X-Cache"] = outcome
@@ -303,7 +299,7 @@ def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         return None
     gen_key = generation_key(request.path)
     found = cache.get_many([key, gen_key, SITE_GENERATION_KEY, NEXT_DUE_KEY])
-    if _cache_unreachable() or _is_due(found.get(NEXT_DUE_KEY)):
+    if is_unreachable(cache) or _is_due(found.get(NEXT_DUE_KEY)):
         return None
     entry = found.get(key)
     current = _is_current(entry, found.get(gen_key), found.get(SITE_GENERATION_KEY))
@@ -334,7 +330,7 @@ class PageCacheMiddleware:
 
         gen_key = generation_key(request.path)
         found = cache.get_many([key, gen_key, SITE_GENERATION_KEY, NEXT_DUE_KEY])
-        if _cache_unreachable():
+        if is_unreachable(cache):
             return self._uncached(request)
         generation = found.get(gen_key)
         site_generation = found.get(SITE_GENERATION_KEY)
