@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "broadsheet.ingest",
     "broadsheet.wpimport",
     "broadsheet.discovery",
+    "broadsheet.inbox",
     "broadsheet.site",
     "broadsheet.api",
     "broadsheet.demo",
@@ -242,7 +243,7 @@ BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or "broadsheet.discover
 BROADSHEET_CLASSIFIER_CONFIDENCE = env_int("BROADSHEET_CLASSIFIER_CONFIDENCE", 50)
 # Failed admin logins per user name or address before a lock (site/login_throttle.py).
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
-# Contact and takedown submissions per address per window (site/inbox.py).
+# Contact and takedown submissions per address per window (inbox/submissions.py).
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)
 # Write calls per API token per minute (api/auth.py).
 BROADSHEET_API_WRITE_RATE = env_int("BROADSHEET_API_WRITE_RATE", 60)

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from broadsheet.core.types import Link
 from broadsheet.discovery import stories
+from broadsheet.inbox import submissions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Author, Page, Section, Tag
-from broadsheet.site import inbox
 from broadsheet.site.attribution import also_carried_by
 from broadsheet.site.context_processors import menu_sections
 from broadsheet.site.pagination import paginate
@@ -91,7 +91,7 @@ def _static_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page, slug=slug)
     form = None
     if page.form:
-        form, response = inbox.handle_page_form(request, page)
+        form, response = submissions.handle_page_form(request, page)
         if response is not None:
             return response
     elif request.method == "POST":

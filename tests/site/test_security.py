@@ -115,8 +115,8 @@ def test_admin_runs_under_the_same_csp(db, make_article) -> None:
     client.force_login(user)
     for path in (
         "/admin/",
-        "/admin/site/takedownrequest/",
-        "/admin/site/contactmessage/",
+        "/admin/inbox/takedownrequest/",
+        "/admin/inbox/contactmessage/",
         "/admin/auth/user/",
         f"/admin/auth/user/{user.pk}/change/",
         "/admin/auth/user/add/",

@@ -19,11 +19,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 
+from broadsheet.inbox.forms import ContactForm, TakedownForm
+from broadsheet.inbox.models import ContactMessage, TakedownRequest
+from broadsheet.inbox.submissions import handle_page_form
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Page
-from broadsheet.site.forms import ContactForm, TakedownForm
-from broadsheet.site.inbox import handle_page_form
-from broadsheet.site.models import ContactMessage, TakedownRequest
 
 VALID_CONTACT = {
     "name": "Ada Reader",
@@ -279,7 +279,7 @@ class FailingEmailBackend(BaseEmailBackend):
 @override_settings(
     EMAIL_HOST="smtp.test",
     BROADSHEET_CONTACT_EMAIL="desk@example.com",
-    EMAIL_BACKEND="tests.site.test_inbox.FailingEmailBackend",
+    EMAIL_BACKEND="tests.inbox.test_inbox.FailingEmailBackend",
 )
 def test_mail_failure_is_logged_and_message_still_stored(
     contact_page: Page, caplog: pytest.LogCaptureFixture
@@ -376,7 +376,7 @@ def test_admin_withdraw_action_takes_the_article_down(admin_client: Client, make
     )
     assert with_article.article == article
     response = admin_client.post(
-        "/admin/site/takedownrequest/",
+        "/admin/inbox/takedownrequest/",
         {"action": "withdraw_articles", "_selected_action": [with_article.pk, without_article.pk]},
         follow=True,
     )
@@ -406,7 +406,7 @@ def test_admin_reject_action_leaves_article_public(admin_client: Client, make_ar
         signature="Rhea",
     )
     response = admin_client.post(
-        "/admin/site/takedownrequest/",
+        "/admin/inbox/takedownrequest/",
         {"action": "reject_requests", "_selected_action": [takedown.pk]},
         follow=True,
     )
@@ -427,10 +427,10 @@ def test_admin_pages_list_filter_and_link(admin_client: Client, make_article) ->
         sworn_statement=True,
         signature="Rhea",
     )
-    response = admin_client.get("/admin/site/takedownrequest/?status__exact=open")
+    response = admin_client.get("/admin/inbox/takedownrequest/?status__exact=open")
     assert response.status_code == 200
     assert f'href="{article.get_absolute_url()}"' in response.content.decode()
-    response = admin_client.get(f"/admin/site/takedownrequest/{takedown.pk}/change/")
+    response = admin_client.get(f"/admin/inbox/takedownrequest/{takedown.pk}/change/")
     assert response.status_code == 200
     assert article.headline in response.content.decode()
 
@@ -438,16 +438,16 @@ def test_admin_pages_list_filter_and_link(admin_client: Client, make_article) ->
 def test_admin_contact_list_search_and_mark_handled(admin_client: Client) -> None:
     first = ContactMessage.objects.create(name="Ada", email="a@x.org", subject="Ferry", message="x" * 20)
     ContactMessage.objects.create(name="Bo", email="b@x.org", subject="Bridge", message="y" * 20)
-    response = admin_client.get("/admin/site/contactmessage/?q=Ferry")
+    response = admin_client.get("/admin/inbox/contactmessage/?q=Ferry")
     body = response.content.decode()
     assert response.status_code == 200
     assert "Ferry" in body
     assert "Bridge" not in body
-    response = admin_client.get("/admin/site/contactmessage/?handled__exact=0")
+    response = admin_client.get("/admin/inbox/contactmessage/?handled__exact=0")
     assert response.status_code == 200
-    assert admin_client.get("/admin/site/contactmessage/add/").status_code == 403
+    assert admin_client.get("/admin/inbox/contactmessage/add/").status_code == 403
     response = admin_client.post(
-        "/admin/site/contactmessage/",
+        "/admin/inbox/contactmessage/",
         {"action": "mark_handled", "_selected_action": [first.pk]},
         follow=True,
     )

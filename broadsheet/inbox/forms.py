@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from broadsheet.site.models import ContactMessage, TakedownRequest
+from broadsheet.inbox.models import ContactMessage, TakedownRequest
 
 HONEYPOT_FIELD = "website"
 MESSAGE_MIN_LENGTH = 10

@@ -11,9 +11,9 @@ from django.core.mail import BadHeaderError, EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from broadsheet.core import ratelimit
+from broadsheet.inbox.forms import ContactForm, TakedownForm, form_class
+from broadsheet.inbox.models import ContactMessage, TakedownRequest
 from broadsheet.newsroom.models import Page
-from broadsheet.site.forms import ContactForm, TakedownForm, form_class
-from broadsheet.site.models import ContactMessage, TakedownRequest
 
 logger = logging.getLogger(__name__)
 

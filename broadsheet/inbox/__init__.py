@@ -1,0 +1,1 @@
+"""Inbox: what readers send the desk, contact messages and copyright takedown requests."""
