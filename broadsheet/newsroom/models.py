@@ -13,6 +13,7 @@ from broadsheet.core import clock
 from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import querysets
 from broadsheet.newsroom.querysets import ArticleQuerySet
+from broadsheet.newsroom.redirects import OLD_PATH_MAX
 
 # Slugs that would shadow a site URL if a section or article took them.
 RESERVED_SLUGS = frozenset(
@@ -327,3 +328,34 @@ def unique_slug(
             return candidate
         n += 1
         candidate = f"{base[: max_length - len(str(n)) - 1]}-{n}"
+
+
+class LegacyRedirect(models.Model):
+    """An old URL (a path, or a WordPress `/?p=ID`-style query form) and what it now points to.
+
+    The target is a row, not a URL, so a later slug or section change still redirects to
+    the right place, and a target that is not public is never revealed.
+    """
+
+    old_path = models.CharField(max_length=OLD_PATH_MAX, unique=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TARGETS = ("article", "page", "section", "tag", "author")
+
+    def __str__(self) -> str:
+        return self.old_path
+
+    def target_url(self) -> str | None:
+        """The Broadsheet URL to send a reader to, or None when the target is not public."""
+        if self.article is not None:
+            return self.article.get_absolute_url() if self.article.is_public else None
+        for name in ("page", "section", "tag", "author"):
+            target = getattr(self, name)
+            if target is not None:
+                return str(target.get_absolute_url())
+        return None

@@ -6,7 +6,7 @@ Two forms, both served by one middleware that sits outside the page cache:
 - any other old path (`/2019/04/harbor-plan/`, `/category/news/`, `/author/jdoe/`), looked up
   only when the site has answered 404, as django.contrib.redirects does.
 Ordinary pages never query for redirects; a 404 or a WordPress query URL costs one indexed
-query. The redirects themselves are LegacyRedirect rows written by the WordPress import.
+query. The redirects themselves are newsroom's LegacyRedirect rows, written by the WordPress import.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from broadsheet.wpimport.models import LegacyRedirect
-from broadsheet.wpimport.paths import QUERY_KEYS, query_path
+from broadsheet.newsroom.models import LegacyRedirect
+from broadsheet.newsroom.redirects import QUERY_KEYS, query_path
 
 
 def _query_form(request: HttpRequest) -> str | None:

@@ -1,10 +1,13 @@
-"""What the import remembers: each WordPress item it saw, and the old URLs that must keep working."""
+"""What the import remembers: each WordPress item it saw and what it became.
+
+The old URLs that must keep working are LegacyRedirect rows in newsroom, which the site reads.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 
-from broadsheet.newsroom.models import Article, Author, Page, Section, Tag
+from broadsheet.newsroom.models import Article, Page
 
 
 class WordPressItem(models.Model):
@@ -46,34 +49,3 @@ class WordPressItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.wp_id} ({self.site})"
-
-
-class LegacyRedirect(models.Model):
-    """An old WordPress URL (a path, or `/?p=ID`-style query form) and what it now points to.
-
-    The target is a row, not a URL, so a later slug or section change still redirects to
-    the right place, and a target that is not public is never revealed.
-    """
-
-    old_path = models.CharField(max_length=500, unique=True)
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    TARGETS = ("article", "page", "section", "tag", "author")
-
-    def __str__(self) -> str:
-        return self.old_path
-
-    def target_url(self) -> str | None:
-        """The Broadsheet URL to send a reader to, or None when the target is not public."""
-        if self.article is not None:
-            return self.article.get_absolute_url() if self.article.is_public else None
-        for name in ("page", "section", "tag", "author"):
-            target = getattr(self, name)
-            if target is not None:
-                return str(target.get_absolute_url())
-        return None

@@ -5,15 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-# WordPress's own query forms, and the key each becomes in LegacyRedirect.old_path.
-QUERY_KEYS = ("p", "page_id", "attachment_id", "cat")
-MAX_PATH = 500
+from broadsheet.newsroom.redirects import OLD_PATH_MAX
+
 _SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-
-
-def query_path(key: str, value: int | str) -> str:
-    """`/?p=12`: how a query-form URL is stored (and looked up) as an old path."""
-    return f"/?{key}={value}"
 
 
 def old_path(link: str) -> str | None:
@@ -28,7 +22,7 @@ def old_path(link: str) -> str | None:
     path = unquote(parts.path or "/")
     if path == "/" or not path.startswith("/"):
         return None
-    if len(path) > MAX_PATH:
+    if len(path) > OLD_PATH_MAX:
         return None
     return path
 

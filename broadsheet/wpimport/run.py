@@ -12,10 +12,11 @@ import json
 from typing import Any
 
 from broadsheet.core.urls import safe_http_url
-from broadsheet.newsroom.models import Author, Section, Tag
+from broadsheet.newsroom.models import Author, LegacyRedirect, Section, Tag
+from broadsheet.newsroom.redirects import OLD_PATH_MAX, query_path
 from broadsheet.wpimport import paths
 from broadsheet.wpimport.convert import plain_text
-from broadsheet.wpimport.models import LegacyRedirect, WordPressItem
+from broadsheet.wpimport.models import WordPressItem
 from broadsheet.wpimport.report import ImportReport
 from broadsheet.wpimport.wxr import WxrDocument, WxrItem
 
@@ -61,7 +62,7 @@ class ImportRun:
     # --- keeping old URLs --------------------------------------------------------------------
 
     def redirect(self, old_path: str | None, **target: Any) -> None:
-        if not old_path or len(old_path) > paths.MAX_PATH:
+        if not old_path or len(old_path) > OLD_PATH_MAX:
             return
         current = self.redirects.get(old_path) or LegacyRedirect.objects.filter(old_path=old_path).first()
         wanted = {
@@ -81,10 +82,10 @@ class ImportRun:
 
     def redirect_item(self, item: WxrItem, **target: Any) -> None:
         query_key = {"page": "page_id", "attachment": "attachment_id"}.get(item.post_type, "p")
-        self.redirect(paths.query_path(query_key, item.wp_id), **target)
+        self.redirect(query_path(query_key, item.wp_id), **target)
         if query_key != "p":
             # WordPress answers /?p=ID for any post type.
-            self.redirect(paths.query_path("p", item.wp_id), **target)
+            self.redirect(query_path("p", item.wp_id), **target)
         old = paths.old_path(item.link)
         if old is not None:
             self.redirect(old, **target)

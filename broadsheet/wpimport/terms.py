@@ -6,10 +6,10 @@ from urllib.parse import unquote
 
 from django.utils.text import slugify
 
-from broadsheet.newsroom.models import RESERVED_SLUGS, Author, Page, Section, Tag, unique_slug
+from broadsheet.newsroom.models import RESERVED_SLUGS, Author, LegacyRedirect, Page, Section, Tag, unique_slug
+from broadsheet.newsroom.redirects import query_path
 from broadsheet.wpimport import paths
 from broadsheet.wpimport.convert import plain_text
-from broadsheet.wpimport.models import LegacyRedirect
 from broadsheet.wpimport.run import ImportRun
 
 DEFAULT_SECTION = ("uncategorized", "Uncategorized")
@@ -83,7 +83,7 @@ def section(run: ImportRun, wp_slug: str, name: str) -> Section:
         run.redirect(f"/category/{unquote(wp_slug)}/", section=found)
     category = run.categories_by_slug.get(wp_slug)
     if category is not None and category.term_id:
-        run.redirect(paths.query_path("cat", category.term_id), section=found)
+        run.redirect(query_path("cat", category.term_id), section=found)
     return found
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from broadsheet.newsroom.models import Article, Author, Page, Section, Tag
+from broadsheet.newsroom.models import Article, Author, LegacyRedirect, Page, Section, Tag
 from broadsheet.newsroom.signals import published
 from broadsheet.wpimport.importer import import_wxr
-from broadsheet.wpimport.models import LegacyRedirect, WordPressItem
+from broadsheet.wpimport.models import WordPressItem
 from tests.wpimport.conftest import fixture_bytes
 
 pytestmark = pytest.mark.django_db

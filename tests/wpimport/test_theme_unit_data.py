@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.newsroom.models import Article, Page
+from broadsheet.newsroom.models import Article, LegacyRedirect, Page
 from broadsheet.wpimport.importer import import_wxr
-from broadsheet.wpimport.models import LegacyRedirect, WordPressItem
+from broadsheet.wpimport.models import WordPressItem
 from broadsheet.wpimport.paths import old_path
 from broadsheet.wpimport.wxr import parse_wxr
 from tests.wpimport.conftest import THEME_DATA
