@@ -153,8 +153,8 @@ elif BROADSHEET_TASKS == "db":
 else:
     raise ImproperlyConfigured(f"BROADSHEET_TASKS must be db or rq (got {BROADSHEET_TASKS!r}).")
 
-# The admin login is throttled per user name and per address (broadsheet/site/login_throttle.py).
-AUTHENTICATION_BACKENDS = ["broadsheet.site.login_throttle.ThrottledModelBackend"]
+# The admin login is throttled per user name and per address (broadsheet/core/login_throttle.py).
+AUTHENTICATION_BACKENDS = ["broadsheet.core.login_throttle.ThrottledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -241,7 +241,7 @@ BROADSHEET_SCHEDULER_INTERVAL = env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 # has written a model, and when its confidence is under BROADSHEET_CLASSIFIER_CONFIDENCE percent.
 BROADSHEET_CLASSIFIER = env_str("BROADSHEET_CLASSIFIER") or "broadsheet.discovery.classifier.classify"
 BROADSHEET_CLASSIFIER_CONFIDENCE = env_int("BROADSHEET_CLASSIFIER_CONFIDENCE", 50)
-# Failed admin logins per user name or address before a lock (site/login_throttle.py).
+# Failed admin logins per user name or address before a lock (core/login_throttle.py).
 BROADSHEET_LOGIN_ATTEMPTS = env_int("BROADSHEET_LOGIN_ATTEMPTS", 5)
 # Contact and takedown submissions per address per window (inbox/submissions.py).
 BROADSHEET_CONTACT_RATE = env_int("BROADSHEET_CONTACT_RATE", 3)

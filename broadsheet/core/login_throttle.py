@@ -112,8 +112,8 @@ def clear_failures(
 
 
 def connect_signals() -> None:
-    """Connect the receivers; called once from SiteConfig.ready()."""
-    user_logged_in.connect(clear_failures, dispatch_uid="site.login_throttle.logged_in")
+    """Connect the receivers; called once from CoreConfig.ready()."""
+    user_logged_in.connect(clear_failures, dispatch_uid="core.login_throttle.logged_in")
 
 
 class ThrottledModelBackend(ModelBackend):
