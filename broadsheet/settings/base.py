@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "broadsheet.ingest",
     "broadsheet.wpimport",
     "broadsheet.discovery",
+    "broadsheet.readership",
     "broadsheet.site",
     "broadsheet.api",
     "broadsheet.demo",
