@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.db import DatabaseError
 from django_tasks import task
 
-from broadsheet.core.once import once_per
+from broadsheet.core.once import enqueue_once_per
 from broadsheet.discovery import pending, related, stories, top_stories
 from broadsheet.discovery.errors import DiscoveryError
 from broadsheet.discovery.models import StoryMembership
@@ -126,7 +126,4 @@ def refresh_top_stories() -> None:
 def schedule_refresh() -> bool:
     """The scheduler hook: enqueue `refresh_top_stories` unless it was enqueued in the last
     REFRESH_EVERY_SECONDS, however many schedulers tick (core.once)."""
-    if not once_per(REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS):
-        return False
-    refresh_top_stories.enqueue()
-    return True
+    return enqueue_once_per(refresh_top_stories, REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from broadsheet.core.once import once_per
+from broadsheet.core.once import enqueue_once_per
 from broadsheet.readership import trending
 
 REFRESH_EVERY_SECONDS = 300
@@ -26,7 +26,4 @@ def refresh_trending() -> None:
 def schedule_refresh() -> bool:
     """The scheduler hook: enqueue `refresh_trending` unless it was enqueued in the last
     REFRESH_EVERY_SECONDS, however many schedulers tick (core.once)."""
-    if not once_per(REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS):
-        return False
-    refresh_trending.enqueue()
-    return True
+    return enqueue_once_per(refresh_trending, REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS)
