@@ -127,8 +127,10 @@ def cluster(hours: int) -> int:
 
 
 def refresh() -> int:
-    from broadsheet.discovery.tasks import refresh_trending
+    from broadsheet.discovery.tasks import refresh_top_stories
+    from broadsheet.readership.tasks import refresh_trending
 
     refresh_trending.call()
+    refresh_top_stories.call()
     print("Trending and top stories refreshed")
     return 0

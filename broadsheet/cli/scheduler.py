@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 # with a conditional UPDATE and enqueue tasks for anything slow.
 PERIODIC_HOOKS: tuple[str, ...] = (
     "broadsheet.ingest.tasks.schedule_due_sources",
-    # Popular and trending: enqueues a refresh at most every few minutes.
+    # Top stories and trending: each enqueues its refresh at most every few minutes.
     "broadsheet.discovery.tasks.schedule_refresh",
+    "broadsheet.readership.tasks.schedule_refresh",
     # Database-queue tasks whose worker vanished mid-run with its supervisor: re-queued after 30
     # minutes (cli/reaper.py; a supervisor that sees its own worker die re-queues at once).
     "broadsheet.cli.reaper.reap_periodically",

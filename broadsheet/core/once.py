@@ -7,7 +7,12 @@ asking for a refresh, exactly one caller gets True until the key expires or is f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 
 def once_per(key: str, seconds: int) -> bool:
@@ -19,3 +24,12 @@ def forget(key: str) -> None:
     """Let the next once_per(key, ...) through at once: the work it gated has started, so a
     change made after this point needs a run of its own."""
     cache.delete(key)
+
+
+def enqueue_once_per(task: Task[[], Any], key: str, seconds: int) -> bool:
+    """Enqueue `task` unless a caller did under `key` in the last `seconds`: the whole of a
+    scheduler hook for a periodic task, safe in any number of schedulers. True if enqueued."""
+    if not once_per(key, seconds):
+        return False
+    task.enqueue()
+    return True

@@ -25,7 +25,8 @@ from django.utils.text import slugify
 from broadsheet.core import clock
 from broadsheet.demo import images, words
 from broadsheet.demo.defaults import ensure_sections
-from broadsheet.newsroom.models import Article, ArticleViews, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.readership.models import ArticleViews
 
 logger = logging.getLogger(__name__)
 

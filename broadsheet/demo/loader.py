@@ -22,7 +22,8 @@ from broadsheet.demo import images
 from broadsheet.demo.content import AUTHORS, DemoStory, all_stories
 from broadsheet.demo.defaults import ensure_defaults
 from broadsheet.newsroom import services
-from broadsheet.newsroom.models import Article, ArticleViews, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.readership.models import ArticleViews
 
 logger = logging.getLogger(__name__)
 

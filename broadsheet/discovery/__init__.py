@@ -1,1 +1,1 @@
-"""Discovery: story clusters, related stories, trending and the section classifier."""
+"""Discovery: story clusters, related stories, top stories and the section classifier."""

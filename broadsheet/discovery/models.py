@@ -1,4 +1,4 @@
-"""Discovery's derived data: stories (clusters of versions), related lists and hourly views.
+"""Discovery's derived data: stories (clusters of versions) and related lists.
 
 All of it can be rebuilt from the newsroom's tables; none of it is edited by hand.
 """
@@ -88,22 +88,6 @@ class RelatedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} -> {self.related_id} (#{self.rank})"
-
-
-class HourlyViews(models.Model):
-    """Views rolled up per article per hour (UTC), for trending; pruned after a few days."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="hourly_views")
-    hour = models.DateTimeField()
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "hour"], name="hourly_views_unique")]
-        indexes = [models.Index(fields=["hour", "article"], name="hourly_views_hour_idx")]
-        verbose_name_plural = "hourly views"
-
-    def __str__(self) -> str:
-        return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.views}"
 
 
 class PendingArticle(models.Model):

@@ -8,7 +8,7 @@ most a task or two queued, and a burst is worked through in batches of `BATCH`.
 
 A batch holds its rows (`taken_by`, `taken_until`) until it is done and deletes them then,
 so a worker killed mid-batch loses nothing: after `TAKE_FOR` the rows are free again and the
-periodic refresh (tasks.refresh_trending) starts a batch when none is running. Doing an
+periodic refresh (tasks.refresh_top_stories) starts a batch when none is running. Doing an
 article twice is harmless (both steps recompute from the database).
 """
 

@@ -1,14 +1,15 @@
-"""Discovery's background work: stories and related lists after publishing; trending on a timer.
+"""Discovery's background work: stories and related lists after publishing; top stories on a timer.
 
 `process_pending` takes a batch of the articles the publish receiver queued (discovery/pending.py
 says why they are batched) and, once the search index has them, files each in its story and
 recomputes its related list and those of its story's other versions.
 
-`refresh_trending` is the periodic task: `schedule_refresh`, a cheap scheduler hook (add
+`refresh_top_stories` is the periodic task: `schedule_refresh`, a cheap scheduler hook (add
 "broadsheet.discovery.tasks.schedule_refresh" to the scheduler's PERIODIC_HOOKS), enqueues it
-at most once every `REFRESH_EVERY_SECONDS`, however many schedulers tick. It recomputes trending and top stories into the cache, prunes old
-hourly view rows, fills in the related lists that a batch left empty because the search index
-did not have the article yet, and restarts the queue's batches if their task was lost.
+at most once every `REFRESH_EVERY_SECONDS`, however many schedulers tick. It recomputes top
+stories into the cache, fills in the related lists that a batch left empty because the search
+index did not have the article yet, and restarts the queue's batches if their task was lost.
+(Trending has its own periodic task in readership.)
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Iterable
 from django.db import DatabaseError
 from django_tasks import task
 
-from broadsheet.core.once import once_per
-from broadsheet.discovery import pending, related, stories, trending
+from broadsheet.core.once import enqueue_once_per
+from broadsheet.discovery import pending, related, stories, top_stories
 from broadsheet.discovery.errors import DiscoveryError
 from broadsheet.discovery.models import StoryMembership
 from broadsheet.search.similar import bring_up_to_date
@@ -113,9 +114,8 @@ def update_related(article_id: int) -> int:
 
 
 @task()
-def refresh_trending() -> None:
-    trending.prune()
-    trending.refresh()
+def refresh_top_stories() -> None:
+    top_stories.refresh()
     for article_id in related.missing_since(BACKFILL_HOURS, BACKFILL_LIMIT):
         related.compute(article_id)
     if pending.stalled():
@@ -124,9 +124,6 @@ def refresh_trending() -> None:
 
 
 def schedule_refresh() -> bool:
-    """The scheduler hook: enqueue `refresh_trending` unless it was enqueued in the last
+    """The scheduler hook: enqueue `refresh_top_stories` unless it was enqueued in the last
     REFRESH_EVERY_SECONDS, however many schedulers tick (core.once)."""
-    if not once_per(REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS):
-        return False
-    refresh_trending.enqueue()
-    return True
+    return enqueue_once_per(refresh_top_stories, REFRESH_CLAIM_KEY, REFRESH_EVERY_SECONDS)

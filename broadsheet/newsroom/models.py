@@ -1,4 +1,4 @@
-"""Content models: sections, authors, tags, articles, static pages, site settings, view counts."""
+"""Content models: sections, authors, tags, articles, static pages, site settings, old-URL redirects."""
 
 from __future__ import annotations
 
@@ -224,22 +224,6 @@ class ArticleSlugHistory(models.Model):
 
     def __str__(self) -> str:
         return self.slug
-
-
-class ArticleViews(models.Model):
-    """Views rolled up per article per day: one row per day, never one per hit."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_views_day_unique")]
-        indexes = [models.Index(fields=["day", "article"], name="article_views_day_idx")]
-        verbose_name_plural = "article views"
-
-    def __str__(self) -> str:
-        return f"{self.article_id} on {self.day}: {self.views}"
 
 
 class Page(models.Model):

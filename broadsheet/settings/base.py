@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "broadsheet.wpimport",
     "broadsheet.discovery",
     "broadsheet.inbox",
+    "broadsheet.readership",
     "broadsheet.site",
     "broadsheet.api",
     "broadsheet.demo",

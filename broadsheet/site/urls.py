@@ -2,7 +2,8 @@
 
 from django.urls import path, register_converter
 
-from broadsheet.site import beacon, converters, feeds, search_views, sitemaps, views
+from broadsheet.readership import beacon
+from broadsheet.site import converters, feeds, search_views, sitemaps, views
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.MonthConverter, "mm")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
-from broadsheet.core.once import forget, once_per
+from broadsheet.core.once import enqueue_once_per, forget, once_per
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +38,15 @@ def test_the_gate_opens_when_the_interval_has_passed() -> None:
     while not once_per("job", 1):
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def test_a_periodic_task_is_enqueued_once_per_interval() -> None:
+    class Recorder:
+        enqueued = 0
+
+        def enqueue(self) -> None:
+            self.enqueued += 1
+
+    task = Recorder()
+    assert [enqueue_once_per(task, "refresh", 60) for _ in range(3)] == [True, False, False]  # type: ignore[arg-type]
+    assert task.enqueued == 1

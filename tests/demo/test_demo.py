@@ -15,8 +15,9 @@ from broadsheet.demo.content import all_stories
 from broadsheet.demo.corpus import SECTION_WEIGHTS, generate_corpus
 from broadsheet.demo.defaults import MENU_SECTIONS
 from broadsheet.demo.loader import load_demo, render_body
-from broadsheet.newsroom.models import Article, ArticleViews, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.signals import published
+from broadsheet.readership.models import ArticleViews
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 
 from broadsheet.core import clock
 from broadsheet.newsroom import services
-from broadsheet.newsroom.models import Article, ArticleViews, Author, Section, SiteSettings
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings
 from broadsheet.newsroom.models import Page as StaticPage
+from broadsheet.readership.models import ArticleViews
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -124,9 +124,9 @@ def test_a_batch_killed_midway_is_taken_again(wire: Source) -> None:
     later = clock.now() + pending.TAKE_FOR + dt.timedelta(seconds=1)
     assert pending.stalled(later)
     PendingArticle.objects.update(taken_until=clock.now() - dt.timedelta(seconds=1))  # time passes
-    from broadsheet.discovery.tasks import refresh_trending
+    from broadsheet.discovery.tasks import refresh_top_stories
 
-    refresh_trending.call()
+    refresh_top_stories.call()
     assert queued()["tasks.process_pending"] == 1
     call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
     assert PendingArticle.objects.count() == 0

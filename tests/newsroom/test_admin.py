@@ -23,7 +23,7 @@ from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.admin import articles as article_admin
 from broadsheet.newsroom.admin.pagination import CappedPaginator
-from broadsheet.newsroom.models import Article, ArticleViews, Page, Section, SiteSettings, Tag
+from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
 from broadsheet.newsroom.signals import published
 
 pytestmark = pytest.mark.django_db
@@ -402,26 +402,6 @@ def test_site_settings_is_a_singleton(admin_client):
     row.refresh_from_db()
     assert row.site_name == "The Harbour Herald"
     assert SiteSettings.objects.count() == 1
-
-
-def test_article_views_are_read_only(admin_client, make_article):
-    article = make_article(headline="Popular piece")
-    today = clock.now().date()
-    ArticleViews.objects.create(article=article, day=today, views=42)
-    response = admin_client.get(
-        reverse("admin:newsroom_articleviews_changelist") + f"?day__gte={today.isoformat()}"
-    )
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Popular piece" in content and "42" in content
-    assert admin_client.get(reverse("admin:newsroom_articleviews_add")).status_code == 403
-    row = ArticleViews.objects.get()
-    response = admin_client.post(
-        reverse("admin:newsroom_articleviews_change", args=[row.pk]),
-        {"article": article.pk, "day": today.isoformat(), "views": 1},
-    )
-    assert response.status_code == 403
-    assert ArticleViews.objects.get().views == 42
 
 
 def test_admin_site_is_titled_for_the_newsroom(admin_client):

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadsheet.core import clock
-from broadsheet.newsroom.models import Article, ArticleViews, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.readership.models import ArticleViews
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.admin.pagination import CappedPaginator
 from broadsheet.newsroom.forms import ArticleAdminForm
-from broadsheet.newsroom.models import Article, ArticleViews
+from broadsheet.newsroom.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -274,26 +274,3 @@ class ArticleAdmin(admin.ModelAdmin):
         # Per article, so each public one purges its pages.
         for article in queryset.defer(None).select_related("section", "author"):
             services.delete_article(article)
-
-
-@admin.register(ArticleViews)
-class ArticleViewsAdmin(admin.ModelAdmin):
-    """Daily view counts, written only by the roll-up: readable here, never editable."""
-
-    list_display = ("article", "day", "views")
-    list_filter = ("day",)
-    date_hierarchy = "day"
-    list_select_related = ("article",)
-    ordering = ("-day", "-views")
-    paginator = CappedPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ArticleViews | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ArticleViews | None = None) -> bool:
-        return False

@@ -1,4 +1,4 @@
-"""The view beacon: one rollup row per article per day, bots and prefetches ignored."""
+"""The view beacon: one roll-up row per article per day and per hour, bots and prefetches ignored."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from broadsheet.core import clock
-from broadsheet.newsroom.models import ArticleViews
-from broadsheet.site import beacon
+from broadsheet.readership import beacon, counting
+from broadsheet.readership.models import ArticleViews, HourlyViews
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,21 @@ def test_a_new_day_starts_a_new_row(client, make_article, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: later)
     send(client, article.pk)
     assert sorted(ArticleViews.objects.filter(article=article).values_list("views", flat=True)) == [1, 1]
+
+
+def test_the_beacon_adds_browser_views_to_the_hourly_row(client, make_article):
+    article = make_article()
+    for agent in (BROWSER, BROWSER, "curl/8.5"):
+        assert client.post("/v/", {"a": article.pk}, headers={"user-agent": agent}).status_code == 204
+    (row,) = HourlyViews.objects.filter(article=article)
+    assert row.views == 2
+    assert row.hour == counting.hour_of(clock.now())
+
+
+def test_a_view_costs_the_public_check_and_two_upserts(client, make_article, django_assert_num_queries):
+    article = make_article()
+    with django_assert_num_queries(3):
+        send(client, article.pk)
 
 
 def test_get_is_not_allowed(client, make_article):
@@ -135,7 +150,7 @@ def test_concurrent_views_are_all_counted(make_article):
         try:
             barrier.wait()
             for _ in range(per_thread):
-                beacon.count_view(article.pk)
+                counting.count_view(article.pk)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)
         finally:
@@ -148,4 +163,5 @@ def test_concurrent_views_are_all_counted(make_article):
         worker.join()
     assert failures == []
     assert ArticleViews.objects.get(article=article).views == threads * per_thread
+    assert HourlyViews.objects.get(article=article).views == threads * per_thread
     assert connection.vendor in {"sqlite", "postgresql"}

@@ -1,8 +1,9 @@
-"""The view beacon: a reader's browser reports one article view; we add it to today's rollup.
+"""The view beacon: a reader's browser reports one article view; we add it to the roll-ups.
 
 It is the only request that writes and is not a page render. It always answers 204 to a
 POST, whatever it decided, so it tells a caller nothing; it writes only for a real browser
-reading a public article, with one atomic upsert into the per-article, per-day row.
+reading a public article, with one atomic upsert into the article's row for today and one
+into its row for this hour (counting.py). The site's URLconf serves it at /v/.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import logging
 import re
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from broadsheet.core import clock
-from broadsheet.discovery import trending
-from broadsheet.newsroom.models import Article, ArticleViews
+from broadsheet.newsroom.models import Article
+from broadsheet.readership.counting import count_view
 
 logger = logging.getLogger(__name__)
 
@@ -50,22 +49,6 @@ def parse_article_id(raw: str) -> int | None:
     return value if 0 < value < 2**63 else None
 
 
-def count_view(article_id: int) -> None:
-    """Add one view to today's row for the article: one statement, safe under concurrency.
-
-    INSERT … ON CONFLICT DO UPDATE is understood by both SQLite (3.24+) and PostgreSQL, and
-    neither loses an increment when two requests race for the same new row.
-    """
-    table = connection.ops.quote_name(ArticleViews._meta.db_table)
-    day = connection.ops.adapt_datefield_value(timezone.localdate(clock.now()))
-    sql = (
-        f"INSERT INTO {table} (article_id, day, views) VALUES (%s, %s, 1) "
-        f"ON CONFLICT (article_id, day) DO UPDATE SET views = {table}.views + 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [article_id, day])
-
-
 @csrf_exempt
 @never_cache
 def view_beacon(request: HttpRequest) -> HttpResponseBase:
@@ -78,8 +61,6 @@ def view_beacon(request: HttpRequest) -> HttpResponseBase:
         return HttpResponse(status=204)
     try:
         count_view(article_id)
-        # The hourly roll-up behind Trending: the beacon's second (and last) upsert.
-        trending.count_view(article_id)
     except IntegrityError:
         # The article was deleted between the check and the write: nothing to count.
         logger.info("view not counted: article %s is gone", article_id)
