@@ -45,9 +45,10 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 from broadsheet.core import clock
 from broadsheet.core.resilient_cache import is_unreachable
 from broadsheet.edge import conditional
+from broadsheet.edge.paths import article_paths
 from broadsheet.edge.signals import came_due
 from broadsheet.newsroom.models import Article
-from broadsheet.newsroom.services import listing_paths
+from broadsheet.newsroom.services import snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ def release_due_articles(next_due: Any) -> None:
         )
         paths: list[str] = []
         for article in due:
-            paths.extend(listing_paths(article))
+            paths.extend(article_paths(snapshot(article)))
         purge(paths)
         refresh_next_due()
         if due:

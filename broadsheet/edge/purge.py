@@ -1,7 +1,8 @@
 """Purging cached pages when content changes, and noting the next scheduled time.
 
-Two kinds of change reach the page cache here. Article and story changes arrive as signals
-carrying the paths that showed them (`published`, `story_changed`).
+Two kinds of change reach the page cache here. Article and story changes arrive as signals:
+`published` carries snapshots of where the article was listed before and after, which
+edge/paths.py turns into paths; `story_changed` carries the paths that show the story.
 Edits of the site's structure (sections, pages, authors, tags, site settings) arrive as the
 models' own `post_save`/`post_delete`: what they show is either on every page (the header and
 footer menus, the site name, a section's or author's or tag's name on cards and bylines), so
@@ -22,13 +23,22 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import reverse
 
 from broadsheet.edge import pagecache
+from broadsheet.edge.paths import changed_paths
 from broadsheet.newsroom.models import Author, Page, Section, SiteSettings, Tag
+from broadsheet.newsroom.signals import ArticleSnapshot
 
 
-def purge_article_pages(sender: Any, article_id: int, action: str, paths: list[str], **kwargs: Any) -> None:
+def purge_article_pages(
+    sender: Any,
+    article_id: int,
+    action: str,
+    before: ArticleSnapshot | None,
+    after: ArticleSnapshot | None,
+    **kwargs: Any,
+) -> None:
     # Purging is a few cache writes and must be visible at once, so it runs inline rather
     # than as a task; so does the one indexed MIN query for the next scheduled time.
-    pagecache.purge(paths)
+    pagecache.purge(changed_paths(before, after))
     pagecache.refresh_next_due()
 
 
