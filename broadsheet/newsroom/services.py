@@ -11,49 +11,39 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.urls import reverse
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, unique_slug
-from broadsheet.newsroom.signals import published
+from broadsheet.newsroom.signals import ArticleSnapshot, published
 
 
-def listing_paths(article: Article) -> list[str]:
-    """Every public path that shows or lists `article`: the pages to purge when it changes."""
-    tag_slugs = article.tags.values_list("slug", flat=True) if article.pk else []
-    return _listing_paths(article, tag_slugs)
+def snapshot(article: Article, tag_slugs: Iterable[str] | None = None) -> ArticleSnapshot | None:
+    """Where `article` is listed, for the `published` signal; None when it is listed nowhere.
+
+    `tag_slugs`, when given, saves reading the article's tags back.
+    """
+    if article.status != Article.Status.PUBLISHED or article.published_at is None:
+        return None
+    if tag_slugs is None:
+        tag_slugs = article.tags.values_list("slug", flat=True) if article.pk else []
+    return ArticleSnapshot(
+        section=article.section.slug,
+        slug=article.slug,
+        author=article.author.slug if article.author is not None else None,
+        tags=tuple(tag_slugs),
+        month=(article.published_at.year, article.published_at.month),
+    )
 
 
-def _listing_paths(article: Article, tag_slugs: Iterable[str]) -> list[str]:
-    if article.published_at is None:
-        return []
-    section = article.section.slug
-    paths = [
-        "/",
-        reverse("site:article", kwargs={"section": section, "slug": article.slug}),
-        reverse("site:section", kwargs={"section": section}),
-        reverse("site:section_feed", kwargs={"section": section}),
-        reverse(
-            "site:archive",
-            kwargs={"year": article.published_at.year, "month": f"{article.published_at.month:02d}"},
-        ),
-        reverse("site:feed"),
-        reverse("site:atom_feed"),
-        "/sitemap.xml",
-        "/news-sitemap.xml",
-    ]
-    if article.author is not None:
-        paths.append(reverse("site:author", kwargs={"slug": article.author.slug}))
-    paths.extend(reverse("site:tag", kwargs={"slug": slug}) for slug in tag_slugs)
-    return paths
-
-
-def _announce(article: Article, action: str, paths: Iterable[str]) -> None:
+def _announce(
+    article: Article, action: str, before: ArticleSnapshot | None, after: ArticleSnapshot | None
+) -> None:
     article_id = article.pk
-    path_list = sorted(set(paths))
     transaction.on_commit(
-        lambda: published.send(sender=Article, article_id=article_id, action=action, paths=path_list)
+        lambda: published.send(
+            sender=Article, article_id=article_id, action=action, before=before, after=after
+        )
     )
 
 
@@ -87,7 +77,7 @@ def save_article(article: Article, tags: Iterable[int] | None = None) -> Article
     complex to sanitise in bounded time (forms and the API check it first, to say so clearly).
     """
     before = _previous(article)
-    old_paths = listing_paths(before) if before and before.status == Article.Status.PUBLISHED else []
+    old = snapshot(before) if before is not None else None
     if _needs_sanitising(article, before):
         article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
     if not article.canonical_url:
@@ -109,11 +99,9 @@ def save_article(article: Article, tags: Iterable[int] | None = None) -> Article
             action = "withdrawn"
         else:
             action = "updated"
-        # A new article has exactly the tags just given: no need to read them back.
-        new_paths: list[str] = []
-        if now_public:
-            new_paths = listing_paths(article) if before or tags else _listing_paths(article, [])
-        _announce(article, action, old_paths + new_paths)
+        # A new article without tags has none: no need to read them back.
+        new = snapshot(article, None if before or tags else ())
+        _announce(article, action, old, new)
     return article
 
 
@@ -135,6 +123,5 @@ def withdraw(article: Article) -> Article:
 
 @transaction.atomic
 def delete_article(article: Article) -> None:
-    paths = listing_paths(article) if article.status == Article.Status.PUBLISHED else []
-    _announce(article, "deleted", paths)
+    _announce(article, "deleted", snapshot(article), None)
     article.delete()

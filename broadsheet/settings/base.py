@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "broadsheet.discovery",
     "broadsheet.inbox",
     "broadsheet.readership",
+    "broadsheet.edge",
     "broadsheet.site",
     "broadsheet.api",
     "broadsheet.demo",
@@ -51,9 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "broadsheet.site.middleware.SecurityHeadersMiddleware",
+    "broadsheet.edge.headers.SecurityHeadersMiddleware",
     "broadsheet.site.legacy.LegacyRedirectMiddleware",
-    "broadsheet.site.pagecache.PageCacheMiddleware",
+    "broadsheet.edge.pagecache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,7 +225,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 BROADSHEET_PAGE_CACHE = env_bool("BROADSHEET_PAGE_CACHE", True)
 BROADSHEET_PAGE_CACHE_TTL = env_int("BROADSHEET_PAGE_CACHE_TTL", 300)
-# Answer page-cache hits in the WSGI callable, before Django's handler (site/fastpath.py).
+# Answer page-cache hits in the WSGI callable, before Django's handler (edge/fastpath.py).
 BROADSHEET_WSGI_FAST_PATH = env_bool("BROADSHEET_WSGI_FAST_PATH", True)
 BROADSHEET_SEARCH_DIR = DATA_DIR / "search"
 # Does this node keep a search replica that follows the change log? Off on machines that only

@@ -7,10 +7,11 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from broadsheet.discovery.signals import story_changed
+        from broadsheet.edge.signals import came_due
         from broadsheet.newsroom.signals import published
-        from broadsheet.site import receivers
+        from broadsheet.site import tasks
 
-        published.connect(receivers.purge_pages, dispatch_uid="site.purge_pages")
-        story_changed.connect(receivers.purge_story_pages, dispatch_uid="site.purge_story_pages")
-        receivers.connect_structure_signals()
+        # The sidebar's counts and archives change when an article does or comes due (the
+        # page cache, in edge, purges the pages themselves).
+        published.connect(tasks.refresh_widgets_after, dispatch_uid="site.refresh_widgets.published")
+        came_due.connect(tasks.refresh_widgets_after, dispatch_uid="site.refresh_widgets.came_due")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django_tasks import task
 
@@ -27,3 +28,8 @@ def request_widget_refresh() -> None:
     """Queue a widget refresh unless one is already waiting."""
     if once.once_per(REFRESH_PENDING_KEY, REFRESH_PENDING_SECONDS):
         refresh_widgets.enqueue()
+
+
+def refresh_widgets_after(sender: Any, **kwargs: Any) -> None:
+    """Receiver of `published` and of edge's `came_due`: the lists count public articles."""
+    request_widget_refresh()

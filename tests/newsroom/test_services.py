@@ -42,7 +42,7 @@ def test_future_article_is_scheduled_not_public(make_article):
     assert Article.objects.scheduled().filter(pk=article.pk).exists()
 
 
-def test_publish_sends_one_signal_with_paths(section):
+def test_publish_sends_one_signal_with_snapshots(section):
     seen = []
 
     def receiver(sender, **kwargs):
@@ -57,7 +57,10 @@ def test_publish_sends_one_signal_with_paths(section):
     finally:
         published.disconnect(receiver)
     assert [s["action"] for s in seen] == ["published"]
-    assert "/" in seen[0]["paths"] and article.get_absolute_url() in seen[0]["paths"]
+    assert seen[0]["before"] is None
+    after = seen[0]["after"]
+    assert (after.section, after.slug, after.author, after.tags) == (section.slug, article.slug, None, ())
+    assert after.month == (article.published_at.year, article.published_at.month)
 
 
 def test_withdraw_hides_article(make_article):

@@ -1,7 +1,7 @@
 """The page chrome and article cards, rendered once per process for each set of inputs.
 
 {% site_header %}, {% site_sidebar %}, {% site_footer %} and {% card a ... %} render the same
-templates as before ("site/includes/…"), through broadsheet.site.fragments: the key of each is
+templates as before ("site/includes/…"), through broadsheet.edge.fragments: the key of each is
 every value its markup shows, so an edit anywhere (site settings, a menu section, a page, a
 widget's list, an article) changes the key and the next render shows it.
 """
@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from broadsheet.core import clock
+from broadsheet.edge import fragments
 from broadsheet.newsroom.models import Article, SiteSettings
-from broadsheet.site import fragments, widgets
+from broadsheet.site import widgets
 
 register = template.Library()
 

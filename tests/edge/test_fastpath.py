@@ -18,9 +18,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from broadsheet.core import clock
+from broadsheet.edge import pagecache
+from broadsheet.edge.fastpath import FastPathApplication
 from broadsheet.newsroom import services
-from broadsheet.site import pagecache
-from broadsheet.site.fastpath import FastPathApplication
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import reverse
 
+from broadsheet.edge.fastpath import FastPathApplication
 from broadsheet.newsroom.models import Author, Page, Section, SiteSettings, Tag
-from broadsheet.site.fastpath import FastPathApplication
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,11 @@ from django.core.cache import cache, caches
 from django.test import override_settings
 
 from broadsheet.core import clock
+from broadsheet.edge import pagecache
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Section
-from broadsheet.site import pagecache
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.site.pagecache_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.edge.pagecache_urls")]
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,10 @@ from django.core.cache import cache
 
 from broadsheet.core import clock, lastcopy
 from broadsheet.core.prepared import PreparedQuery
+from broadsheet.edge import fragments
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
-from broadsheet.site import fragments, widgets
+from broadsheet.site import widgets
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ checks and the same lookup PageCacheMiddleware makes are run (pagecache.cached_h
 headers the outer middleware would add (SecurityMiddleware's, then ours) are added by that
 same code. Anything else (a miss, a POST, a session, a redirect to https, an error here)
 goes to Django untouched, so a reader sees the same bytes and headers either way; the tests
-in tests/site/test_fastpath.py compare the two.
+in tests/edge/test_fastpath.py compare the two.
 
 BROADSHEET_WSGI_FAST_PATH=off turns it off (then every request goes through Django).
 """
@@ -27,8 +27,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 
-from broadsheet.site import pagecache
-from broadsheet.site.middleware import add_security_headers
+from broadsheet.edge import pagecache
+from broadsheet.edge.headers import add_security_headers
 
 logger = logging.getLogger(__name__)
 

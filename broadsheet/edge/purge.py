@@ -1,13 +1,14 @@
-"""Reactions of the public site to content changes: purge pages, note schedules, refresh widgets.
+"""Purging cached pages when content changes, and noting the next scheduled time.
 
-Two kinds of change reach the page cache here. Article and story changes arrive as signals
-carrying the paths that showed them (`published`, `story_changed`). Edits of the site's
-structure (sections, pages, authors, tags, site settings) arrive as the models' own
-`post_save`/`post_delete`: what they show is either on every page (the header and footer
-menus, the site name, a section's or author's or tag's name on cards and bylines), so the
-whole cache is retired with `pagecache.purge_site()`, or only on the item's own page (a
-section's description, an author's bio, a page's body), so only those paths are purged. A
-save that changes nothing shown purges nothing. Like article purges, these run after the
+Two kinds of change reach the page cache here. Article and story changes arrive as signals:
+`published` carries snapshots of where the article was listed before and after, which
+edge/paths.py turns into paths; `story_changed` carries the paths that show the story.
+Edits of the site's structure (sections, pages, authors, tags, site settings) arrive as the
+models' own `post_save`/`post_delete`: what they show is either on every page (the header and
+footer menus, the site name, a section's or author's or tag's name on cards and bylines), so
+the whole cache is retired with `pagecache.purge_site()`, or only on the item's own page (a
+section's description, an author's bio, a page's body), so only those paths are purged. A save
+that changes nothing shown purges nothing. Like article purges, these run after the
 transaction commits.
 """
 
@@ -21,17 +22,24 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import reverse
 
+from broadsheet.edge import pagecache
+from broadsheet.edge.paths import changed_paths
 from broadsheet.newsroom.models import Author, Page, Section, SiteSettings, Tag
-from broadsheet.site import pagecache
-from broadsheet.site.tasks import request_widget_refresh
+from broadsheet.newsroom.signals import ArticleSnapshot
 
 
-def purge_pages(sender: Any, article_id: int, action: str, paths: list[str], **kwargs: Any) -> None:
+def purge_article_pages(
+    sender: Any,
+    article_id: int,
+    action: str,
+    before: ArticleSnapshot | None,
+    after: ArticleSnapshot | None,
+    **kwargs: Any,
+) -> None:
     # Purging is a few cache writes and must be visible at once, so it runs inline rather
     # than as a task; so does the one indexed MIN query for the next scheduled time.
-    pagecache.purge(paths)
+    pagecache.purge(changed_paths(before, after))
     pagecache.refresh_next_due()
-    request_widget_refresh()
 
 
 def purge_story_pages(sender: Any, story_id: int, paths: list[str], **kwargs: Any) -> None:
@@ -164,7 +172,7 @@ def purge_on_delete(sender: type[models.Model], instance: models.Model, **kwargs
 
 def connect_structure_signals() -> None:
     for model in SHOWN:
-        uid = f"site.pagecache.{model._meta.label_lower}"
+        uid = f"edge.pagecache.{model._meta.label_lower}"
         pre_save.connect(remember_before, sender=model, dispatch_uid=f"{uid}.before")
         post_save.connect(purge_on_save, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(purge_on_delete, sender=model, dispatch_uid=f"{uid}.delete")

@@ -44,10 +44,11 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 
 from broadsheet.core import clock
 from broadsheet.core.resilient_cache import is_unreachable
+from broadsheet.edge import conditional
+from broadsheet.edge.paths import article_paths
+from broadsheet.edge.signals import came_due
 from broadsheet.newsroom.models import Article
-from broadsheet.newsroom.services import listing_paths
-from broadsheet.site import conditional
-from broadsheet.site.tasks import request_widget_refresh
+from broadsheet.newsroom.services import snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -176,12 +177,12 @@ def release_due_articles(next_due: Any) -> None:
         )
         paths: list[str] = []
         for article in due:
-            paths.extend(listing_paths(article))
+            paths.extend(article_paths(snapshot(article)))
         purge(paths)
         refresh_next_due()
         if due:
             logger.info("%d scheduled articles came due; purged %d paths", len(due), len(set(paths)))
-            request_widget_refresh()
+            came_due.send(sender=Article, article_ids=[article.pk for article in due])
     finally:
         cache.delete(DUE_LOCK_KEY)
 
@@ -284,7 +285,7 @@ def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     """The current stored entry for `request` (with its key), as PageCacheMiddleware would
     serve it, or None.
 
-    For the WSGI fast path (site/fastpath.py): anything this cannot answer from the cache
+    For the WSGI fast path (edge/fastpath.py): anything this cannot answer from the cache
     alone (a miss, a request that must bypass the cache, a scheduled article coming due, a
     WordPress query URL the legacy middleware redirects, a cache that is down) is None, and
     the full stack handles it.
