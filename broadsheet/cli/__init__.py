@@ -38,7 +38,7 @@ def _port(raw: str) -> int:
 
 
 def _client_timeout(raw: str) -> int:
-    from broadsheet.cli.processes import MAX_CLIENT_TIMEOUT_SECONDS
+    from broadsheet.runtime.processes import MAX_CLIENT_TIMEOUT_SECONDS
 
     value = _positive_int(raw)
     if value > MAX_CLIENT_TIMEOUT_SECONDS:
@@ -122,7 +122,8 @@ def _setup_django() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from broadsheet.cli import commands, processes
+    from broadsheet.cli import commands
+    from broadsheet.runtime import processes
 
     if args.command == "init":
         return commands.init()

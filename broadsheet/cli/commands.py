@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from broadsheet.cli.errors import CliError
+from broadsheet.runtime.processes import collect_static
 
 
 def _progress_printer(label: str) -> Callable[[int], None]:
@@ -20,12 +21,6 @@ def _progress_printer(label: str) -> Callable[[int], None]:
             print(f"  {label} {done:,}", flush=True)
 
     return progress
-
-
-def collect_static() -> None:
-    """collectstatic, quietly: WhiteNoise serves the hashed, compressed files it writes."""
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def init() -> int:

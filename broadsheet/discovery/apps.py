@@ -1,12 +1,21 @@
 """Discovery reacts to the one publish signal: receivers enqueue its tasks by article id."""
 
+from typing import ClassVar
+
 from django.apps import AppConfig
+
+from broadsheet.core.periodic import Periodic
 
 
 class DiscoveryConfig(AppConfig):
     name = "broadsheet.discovery"
     label = "discovery"
     verbose_name = "Discovery"
+
+    periodic: ClassVar[list[Periodic]] = [
+        # Popular and trending: enqueues a refresh at most every few minutes (core.once).
+        Periodic(name="trending refresh", task="broadsheet.discovery.tasks.schedule_refresh"),
+    ]
 
     def ready(self) -> None:
         from broadsheet.discovery.receivers import article_changed
