@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
 from django.core.management.base import CommandError
@@ -147,7 +146,7 @@ def worker_child(name: str) -> Child:
 
 def follower_command() -> list[str]:
     """The search follower: keeps this node's search replica in step with the change log."""
-    return [sys.executable, "-m", "django", "search_follow"]
+    return [sys.executable, "-m", "django", "search", "follow"]
 
 
 def scheduler_command() -> list[str]:
@@ -169,18 +168,11 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def collect_static() -> None:
-    """collectstatic, quietly: WhiteNoise serves the hashed, compressed files it writes."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-
 def ensure_static_collected() -> None:
     """Run collectstatic when the manifest storage has no manifest yet (WhiteNoise needs it)."""
     from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    from broadsheet.core.staticfiles import collect_static
 
     if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.exists(
         staticfiles_storage.manifest_name
