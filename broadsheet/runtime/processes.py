@@ -151,7 +151,7 @@ def follower_command() -> list[str]:
 
 def scheduler_command() -> list[str]:
     """The periodic scheduler (broadsheet/runtime/scheduler.py says why it is a process of its own)."""
-    return [sys.executable, "-m", "broadsheet.runtime.scheduler"]
+    return [sys.executable, "-m", "django", "scheduler"]
 
 
 def ensure_port_free(host: str, port: int) -> None:

@@ -12,7 +12,7 @@ it be restarted, watched and counted on its own. Running it in several places at
 each hook claims its work with a conditional UPDATE (`ingest.tasks.claim_due_sources`), so two
 schedulers racing enqueue every due source exactly once.
 
-Run it alone with `python -m broadsheet.runtime.scheduler` (Django settings from the environment).
+Run it alone with `python -m django scheduler` (the management command; settings from the environment).
 """
 
 from __future__ import annotations
@@ -73,13 +73,8 @@ def run_loop(
     return done
 
 
-def main() -> int:
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings.dev")
-    django.setup()
+def run_until_stopped() -> None:
+    """The process: tick every BROADSHEET_SCHEDULER_INTERVAL seconds until SIGTERM or SIGINT."""
     from django.conf import settings
 
     stop = threading.Event()
@@ -101,8 +96,3 @@ def main() -> int:
     )
     run_loop(hooks, interval, stop)
     logger.info("scheduler: stopped")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
