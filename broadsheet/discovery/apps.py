@@ -1,12 +1,22 @@
 """Discovery reacts to the one publish signal: receivers enqueue its tasks by article id."""
 
+from typing import ClassVar
+
 from django.apps import AppConfig
+
+from broadsheet.core.periodic import Periodic
 
 
 class DiscoveryConfig(AppConfig):
     name = "broadsheet.discovery"
     label = "discovery"
     verbose_name = "Discovery"
+
+    periodic: ClassVar[list[Periodic]] = [
+        # Top stories and related lists left empty: enqueues a refresh at most every few minutes
+        # (core.once). Trending is readership's own hook.
+        Periodic(name="top stories refresh", task="broadsheet.discovery.tasks.schedule_refresh"),
+    ]
 
     def ready(self) -> None:
         from broadsheet.discovery.receivers import article_changed

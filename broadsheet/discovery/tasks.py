@@ -4,8 +4,8 @@
 says why they are batched) and, once the search index has them, files each in its story and
 recomputes its related list and those of its story's other versions.
 
-`refresh_top_stories` is the periodic task: `schedule_refresh`, a cheap scheduler hook (add
-"broadsheet.discovery.tasks.schedule_refresh" to the scheduler's PERIODIC_HOOKS), enqueues it
+`refresh_top_stories` is the periodic task: `schedule_refresh`, a cheap scheduler hook (declared in
+DiscoveryConfig.periodic), enqueues it
 at most once every `REFRESH_EVERY_SECONDS`, however many schedulers tick. It recomputes top
 stories into the cache, fills in the related lists that a batch left empty because the search
 index did not have the article yet, and restarts the queue's batches if their task was lost.

@@ -1,4 +1,4 @@
-"""Operator actions behind `broadsheet sources …` and `broadsheet ingest` (plain functions)."""
+"""Operator actions behind the `sources` and `ingest` management commands (plain functions)."""
 
 from __future__ import annotations
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "broadsheet.site",
     "broadsheet.api",
     "broadsheet.demo",
+    "broadsheet.runtime",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +237,7 @@ BROADSHEET_SITE_URL = env_str("BROADSHEET_SITE_URL", f"http://127.0.0.1:{PORT}")
 BROADSHEET_ALLOW_PRIVATE_NETWORKS = env_bool("BROADSHEET_ALLOW_PRIVATE_NETWORKS", False)
 # New or changed entries one poll of one feed handles; the rest come in polls minutes apart.
 BROADSHEET_INGEST_MAX_ENTRIES = env_int("BROADSHEET_INGEST_MAX_ENTRIES", 200)
-# Seconds between the scheduler's ticks (enqueueing due feed sources); see cli/scheduler.py.
+# Seconds between the scheduler's ticks (enqueueing due feed sources); see runtime/scheduler.py.
 BROADSHEET_SCHEDULER_INTERVAL = env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 # Dotted path of a callable(headline, text, sections) -> section slug or None, filing entries of
 # "auto" sources. The default answers None (held for review) until `broadsheet classifier train`

@@ -1,19 +1,16 @@
 """`broadsheet sources …` and `broadsheet ingest` as real subprocesses against a temporary data
-directory (after `broadsheet init`) and a loopback feed server; the output helpers in-process."""
+directory (after `broadsheet init`) and a loopback feed server."""
 
 from __future__ import annotations
 
-import io
 import re
 import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from broadsheet.cli import ingest as ingest_cli
 from tests.cli.test_cli import BROADSHEET, _env
 from tests.ingest.conftest import FIXTURES, LoopbackServer
 
@@ -160,49 +157,3 @@ def test_add_errors_give_one_line(data_dir: Path, feeds: LoopbackServer) -> None
         run(data_dir, "sources", "add", feeds.url("/f/ferry.html")), 1, "no RSS, Atom or JSON feed"
     )
     one_line_error(run(data_dir, "sources", "add", feeds.url("/missing.xml")), 1, "HTTP 404")
-
-
-# --- Output, in-process -----------------------------------------------------------------------
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def report(name: str) -> SimpleNamespace:
-    return SimpleNamespace(source_name=name)
-
-
-def test_plain_output_is_one_line_per_source_and_an_aligned_table() -> None:
-    out = io.StringIO()
-    with ingest_cli._progress(out) as progress:
-        progress(1, 2, report("Gazette"))
-        progress(2, 2, report("Courier"))
-    ingest_cli._table(out, "t", ["source", "new"], [["Gazette", "2"], ["Courier", "10"]])
-    assert out.getvalue().splitlines() == [
-        "[1/2] Gazette",
-        "[2/2] Courier",
-        "source   new",
-        "Gazette  2",
-        "Courier  10",
-    ]
-
-
-def test_terminal_without_rich_redraws_one_bar(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_cli, "_has_rich", lambda: False)
-    out = Terminal()
-    with ingest_cli._progress(out) as progress:
-        progress(1, 2, report("Gazette"))
-        progress(2, 2, report("Courier"))
-    text = out.getvalue()
-    assert "\n" not in text and text.count("\r") >= 3
-    assert "[###############---------------] 1/2 Gazette" in text
-    assert "[" + "#" * 30 + "] 2/2 Courier" in text
-
-
-def test_terminal_with_rich_draws_a_table() -> None:
-    assert ingest_cli._has_rich()  # requirements.lock installs it (through import-linter)
-    out = Terminal()
-    with ingest_cli._progress(out) as progress:
-        progress(1, 1, report("Gazette"))
-    ingest_cli._table(out, "Ingest", ["source", "new"], [["Gazette", "2"]])
-    assert "Gazette" in out.getvalue() and "Ingest" in out.getvalue()

@@ -55,7 +55,7 @@ _INGEST_TASKS = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE t
 _INGEST_TASKS += "'broadsheet.ingest.tasks.ingest_source_task' AND status = "
 READY_INGEST = _INGEST_TASKS + "'READY'"
 RUNNING_INGEST = _INGEST_TASKS + "'RUNNING'"
-LOST_INGEST = _INGEST_TASKS + "'FAILED' AND exception_class_path = 'broadsheet.cli.reaper.WorkerLost'"
+LOST_INGEST = _INGEST_TASKS + "'FAILED' AND exception_class_path = 'broadsheet.runtime.reaper.WorkerLost'"
 
 
 # -- the feed server ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 default_storage = storages['default']
 from django.tasks import task_backends
-from broadsheet.cli.processes import worker_command
+from broadsheet.runtime.processes import worker_command
 db = settings.DATABASES["default"]
 print(json.dumps({
     "storage": type(default_storage).__module__ + "." + type(default_storage).__name__,

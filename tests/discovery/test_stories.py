@@ -134,3 +134,4 @@ def test_the_cluster_command_files_articles_a_bulk_import_left_out(db, capsys):
     predicted = dict(StoryMembership.objects.values_list("article_id", "story_id"))
     assert pairwise(labels, predicted) == (1.0, 1.0)
     assert main(["discovery", "refresh"]) == 0
+    assert "Top stories refreshed" in capsys.readouterr().out

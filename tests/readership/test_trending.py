@@ -9,12 +9,12 @@ import pytest
 from django.core.cache import cache
 from django.template import Context, Template
 
-from broadsheet.cli import scheduler
 from broadsheet.core import clock
 from broadsheet.newsroom.models import Article
 from broadsheet.readership import tasks, trending
 from broadsheet.readership.counting import hour_of
 from broadsheet.readership.models import HourlyViews
+from broadsheet.runtime import scheduler
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,17 @@ def test_the_scheduler_runs_the_hook(make_article):
     """Trending refreshes only if a scheduler tick calls readership's hook."""
     article = make_article(headline="Gull census finds record numbers")
     HourlyViews.objects.create(article=article, hour=hour_of(clock.now()), views=3)
-    assert "broadsheet.readership.tasks.schedule_refresh" in scheduler.PERIODIC_HOOKS
-    assert scheduler._resolve("broadsheet.readership.tasks.schedule_refresh")() is True
+    hooks = [hook.task for hook in scheduler.declared()]
+    assert "broadsheet.readership.tasks.schedule_refresh" in hooks
+    assert scheduler.resolve("broadsheet.readership.tasks.schedule_refresh")() is True
     assert "Gull census finds record numbers" in trending_widget()
+
+
+def test_the_refresh_command_recomputes_trending(make_article, capsys):
+    from broadsheet.cli import main
+
+    article = make_article(headline="Ferry timetable returns to summer hours")
+    HourlyViews.objects.create(article=article, hour=hour_of(clock.now()), views=4)
+    assert main(["readership", "refresh"]) == 0
+    assert "Trending refreshed" in capsys.readouterr().out
+    assert "Ferry timetable returns to summer hours" in trending_widget()

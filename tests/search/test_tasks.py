@@ -29,5 +29,5 @@ def test_publish_only_enqueues_a_task_by_id(make_article, settings, search_dir) 
 def test_reindex_command(make_article, search_dir) -> None:
     make_article(headline="Lighthouse keeper retires")
     out = io.StringIO()
-    call_command("search_reindex", stdout=out)
-    assert out.getvalue().startswith("Indexed 1 articles in ")
+    call_command("search", "reindex", stdout=out)
+    assert out.getvalue().splitlines()[-1].startswith("Search: indexed 1 articles in ")

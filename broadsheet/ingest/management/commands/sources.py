@@ -1,64 +1,120 @@
-"""`manage.py sources add|list|remove|check|import-opml|export-opml`."""
+"""`broadsheet sources add|list|remove|check|import-opml|export-opml` (also `manage.py sources`).
+
+The work is in `broadsheet.ingest.commands`; this parses arguments and prints (core.console).
+"""
 
 from __future__ import annotations
 
-import argparse
+import datetime as dt
+from functools import partial
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from broadsheet.ingest import commands
-from broadsheet.ingest.errors import IngestError
+from broadsheet.core import console
+from broadsheet.core.argtypes import positive_int
+from broadsheet.ingest.models import Source
+
+source_id = partial(positive_int, what="a source id, a positive integer")
 
 
 class Command(BaseCommand):
-    help = "Manage feed sources."
+    help = "manage the feeds the site aggregates"
 
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        add = sub.add_parser("add", help="Add a feed (or a page that links to one).")
-        add.add_argument("url")
-        add.add_argument("--section")
-        add.add_argument("--mode", choices=["excerpt", "full"], default="excerpt")
-        add.add_argument("--name")
-        sub.add_parser("list")
-        remove = sub.add_parser("remove")
-        remove.add_argument("id", type=int)
-        check = sub.add_parser("check", help="Fetch now and print what would be imported.")
-        check.add_argument("id", type=int)
-        opml_in = sub.add_parser("import-opml")
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        add = actions.add_parser("add", help="add a feed, or a web page that links to its feed")
+        add.add_argument("url", help="feed URL (RSS, Atom, JSON Feed) or a page announcing one")
+        add.add_argument("--section", help="file every story here (default: by the entry's categories)")
+        add.add_argument(
+            "--mode", choices=Source.Mode.values, default="excerpt", help="excerpt (default) or full text"
+        )
+        add.add_argument("--name", help="the publisher's name shown in credits (default: the feed's title)")
+        actions.add_parser("list", help="every source with its schedule and health")
+        remove = actions.add_parser("remove", help="remove a source (its published stories stay)")
+        remove.add_argument("id", type=source_id)
+        check = actions.add_parser("check", help="fetch a source now and show what would be imported")
+        check.add_argument("id", type=source_id)
+        opml_in = actions.add_parser("import-opml", help="add every feed listed in an OPML file")
         opml_in.add_argument("file")
-        opml_in.add_argument("--section")
-        sub.add_parser("export-opml")
+        opml_in.add_argument("--section", help="file the imported sources' stories here")
+        actions.add_parser("export-opml", help="write every source as OPML to standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from broadsheet.ingest.errors import IngestError
+
         try:
             self._handle(options)
         except IngestError as exc:
             raise CommandError(str(exc)) from exc
 
     def _handle(self, options: dict[str, Any]) -> None:
+        from broadsheet.ingest import commands
+
         action = options["action"]
         if action == "add":
             source = commands.add_source(
                 options["url"], section=options["section"], mode=options["mode"], name=options["name"]
             )
-            self.stdout.write(f"Added source {source.pk}: {source} <{source.feed_url}>")
+            section = source.section.name if source.section else "auto"
+            self.stdout.write(
+                f"Added source {source.pk}: {source} <{source.feed_url}> (section {section}, {source.mode})"
+            )
         elif action == "list":
-            for s in commands.list_sources():
-                state = "enabled" if s.enabled else f"disabled ({s.disabled_reason})"
-                section = s.section.name if s.section else "auto"
-                self.stdout.write(
-                    f"{s.pk:>4}  {str(s)[:40]:40} {s.mode:8} {section:14} {s.last_status or '-'!s:>4}  {state}"
-                )
+            self._list()
         elif action == "remove":
             commands.remove_source(options["id"])
-            self.stdout.write(f"Removed source {options['id']}.")
+            self.stdout.write(f"Removed source {options['id']}; its stories stay on the site.")
         elif action == "check":
-            for row in commands.check_source(options["id"]):
-                self.stdout.write(f"{row['action']:15} {row['title'][:70]}  <{row['url']}>")
+            rows = commands.check_source(options["id"])
+            console.table(
+                self.stdout,
+                "What a run would do now",
+                ["action", "title", "url"],
+                [[r["action"], r["title"][:70], r["url"]] for r in rows],
+                empty="The feed has no entries.",
+            )
         elif action == "import-opml":
             created = commands.import_opml(options["file"], section=options["section"])
-            self.stdout.write(f"Added {len(created)} sources.")
+            self.stdout.write(
+                f"Added {len(created)} source{'s' if len(created) != 1 else ''} from {options['file']}"
+            )
         elif action == "export-opml":
             self.stdout.write(commands.export_opml(), ending="")
+
+    def _list(self) -> None:
+        from broadsheet.ingest import commands
+
+        rows = []
+        for s in commands.list_sources():
+            status = str(s.last_status) if s.last_status else "-"
+            if s.last_error and s.error_count:
+                status += f" ({s.last_error.splitlines()[0][:40]})"
+            rows.append(
+                [
+                    str(s.pk),
+                    str(s)[:40],
+                    s.section.name if s.section else "auto",
+                    s.mode,
+                    "yes" if s.enabled else "no",
+                    _when(s.next_check_at) if s.enabled else s.disabled_reason[:30] or "-",
+                    status,
+                    str(s.error_count),
+                ]
+            )
+        console.table(
+            self.stdout,
+            "Sources",
+            ["id", "name", "section", "mode", "enabled", "next check", "last status", "errors"],
+            rows,
+            empty="No sources yet: add one with `broadsheet sources add URL`.",
+            numeric={"id", "errors"},
+        )
+
+
+def _when(value: dt.datetime | None) -> str:
+    if value is None:
+        return "-"
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

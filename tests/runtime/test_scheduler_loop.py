@@ -1,4 +1,4 @@
-"""The scheduler process's loop (broadsheet/cli/scheduler.py): hooks, failures, and two
+"""The scheduler process's loop (broadsheet/runtime/scheduler.py): hooks, failures, and two
 schedulers at once enqueueing each due source exactly once."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django_tasks import default_task_backend
 
-from broadsheet.cli import scheduler
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.tasks import ingest_source_task, schedule_due_sources
+from broadsheet.runtime import scheduler
 
 
 @pytest.mark.django_db  # each tick refreshes stale database connections
@@ -42,9 +42,16 @@ def test_the_loop_ticks_at_once_and_stops_when_asked() -> None:
     assert scheduler.run_loop([hook], 0, threading.Event(), ticks=2) == 2
 
 
-def test_hooks_resolve_to_callables() -> None:
-    hooks = [scheduler._resolve(path) for path in scheduler.PERIODIC_HOOKS]
-    assert hooks and all(callable(h) for h in hooks)
+def test_every_app_declares_its_hooks_and_they_resolve_to_callables() -> None:
+    # In INSTALLED_APPS order, as the scheduler runs them; the runtime imports none of them.
+    assert [hook.task for hook in scheduler.declared()] == [
+        "broadsheet.ingest.tasks.schedule_due_sources",
+        "broadsheet.discovery.tasks.schedule_refresh",
+        "broadsheet.readership.tasks.schedule_refresh",
+        "broadsheet.runtime.reaper.reap_periodically",
+    ]
+    hooks = [scheduler.resolve(hook.task) for hook in scheduler.declared()]
+    assert all(callable(h) for h in hooks)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -53,7 +60,7 @@ def test_two_schedulers_at_once_enqueue_each_due_source_once(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     sources = [Source.objects.create(feed_url=f"https://feeds.example/{n}.xml") for n in range(8)]
     Source.objects.create(feed_url="https://feeds.example/off.xml", enabled=False)
-    hook = scheduler._resolve("broadsheet.ingest.tasks.schedule_due_sources")
+    hook = scheduler.resolve("broadsheet.ingest.tasks.schedule_due_sources")
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
     enqueued: list[int] = []

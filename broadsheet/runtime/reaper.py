@@ -1,4 +1,4 @@
-"""The reaper: re-queue database-queue tasks whose worker died mid-run (a scheduler hook).
+"""The reaper: re-queue database-queue tasks whose worker died mid-run (the runtime's periodic hook).
 
 django_tasks_db marks a task RUNNING when a worker claims it and keeps no heartbeat, so a worker
 killed mid-task (SIGKILL, out of memory, a lost machine) leaves its row RUNNING forever and the
@@ -6,7 +6,7 @@ task is never run again. Every task of ours is idempotent (docs/deploy.md), so a
 for longer than any task takes (`STUCK_AFTER`, twice the ingest lease and RQ's job timeout) is
 taken to be lost: its row is marked FAILED with `WorkerLost` (kept as the record of the attempt)
 and the same task, arguments, queue and priority are enqueued afresh as a new row. When the
-supervisor (`cli/processes.py`) sees one of its own workers die, it does the same at once for
+supervisor (`runtime/processes.py`) sees one of its own workers die, it does the same at once for
 the rows that worker claimed (`requeue_tasks_of`); the 30 minutes are for workers that vanish
 with their supervisor (a lost machine).
 

@@ -1,4 +1,4 @@
-"""Long-running CLI commands: `serve` (granian plus a task worker) and `worker`, supervised together.
+"""The process supervisor behind `broadsheet serve` (granian plus a task worker) and `broadsheet worker`.
 
 The supervisor starts each child in its own process group, so a Ctrl+C in the terminal
 reaches only the supervisor, which forwards it exactly once (a task worker treats a second
@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from types import FrameType
 
-from broadsheet.cli.errors import CliError
+from django.core.management.base import CommandError
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Child:
     name: str
     argv: list[str]
     # django_tasks_db's `--worker-id` option: the supervisor names each worker it starts, so
-    # that when one dies the tasks it claimed can be re-queued at once (cli/reaper.py).
+    # that when one dies the tasks it claimed can be re-queued at once (runtime/reaper.py).
     worker_id_option: str | None = None
 
 
@@ -67,7 +67,7 @@ def _wsgi_target() -> str:
     too, but would move a relative BROADSHEET_DATA_DIR or SQLite path.)"""
     spec = importlib.util.find_spec(WSGI_MODULE)
     if spec is None or spec.origin is None:
-        raise CliError(f"cannot find {WSGI_MODULE}: is broadsheet installed?")
+        raise CommandError(f"cannot find {WSGI_MODULE}: is broadsheet installed?")
     return f"{spec.origin}:application"
 
 
@@ -146,12 +146,12 @@ def worker_child(name: str) -> Child:
 
 def follower_command() -> list[str]:
     """The search follower: keeps this node's search replica in step with the change log."""
-    return [sys.executable, "-m", "django", "search_follow"]
+    return [sys.executable, "-m", "django", "search", "follow"]
 
 
 def scheduler_command() -> list[str]:
-    """The periodic scheduler (broadsheet/cli/scheduler.py says why it is a process of its own)."""
-    return [sys.executable, "-m", "broadsheet.cli.scheduler"]
+    """The periodic scheduler (broadsheet/runtime/scheduler.py says why it is a process of its own)."""
+    return [sys.executable, "-m", "django", "scheduler"]
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -162,7 +162,7 @@ def ensure_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise CliError(
+            raise CommandError(
                 f"cannot listen on {host}:{port}: {exc.strerror or exc} "
                 "(is another server running there? choose another port with --port)"
             ) from exc
@@ -172,7 +172,7 @@ def ensure_static_collected() -> None:
     """Run collectstatic when the manifest storage has no manifest yet (WhiteNoise needs it)."""
     from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 
-    from broadsheet.cli.commands import collect_static
+    from broadsheet.core.staticfiles import collect_static
 
     if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.exists(
         staticfiles_storage.manifest_name
@@ -325,7 +325,7 @@ def _requeue_lost_tasks(name: str, worker_id: str) -> None:
     A database that is away leaves them to the reaper."""
     from django.db import DatabaseError, connections
 
-    from broadsheet.cli.reaper import requeue_tasks_of
+    from broadsheet.runtime.reaper import requeue_tasks_of
 
     try:
         count = requeue_tasks_of(worker_id)

@@ -1,4 +1,4 @@
-"""Operator commands for moving and keeping a site's data: backup, migrate-db, search follow.
+"""Moving and keeping a site's data: the work of `broadsheet backup` and `broadsheet migrate-db`.
 
 `backup` copies the SQLite database with SQLite's online backup API, so the site can keep
 serving (and writing) while it runs; PostgreSQL sites use pg_dump (docs/deploy.md).
@@ -9,47 +9,20 @@ new rows continue after the copied ones.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from broadsheet.cli.errors import CliError
+from django.core.management.base import CommandError
 
 TARGET_ALIAS = "migrate_target"
 # Rows read, serialised and written per round while copying a table.
 COPY_BATCH = 500
 # Pages copied per step of an online backup; between steps other connections may write.
 BACKUP_PAGES_PER_STEP = 1024
-
-
-def add_parsers(commands: Any) -> None:
-    backup = commands.add_parser(
-        "backup", help="copy the SQLite database while the site runs (PostgreSQL: use pg_dump)"
-    )
-    backup.add_argument(
-        "dest",
-        nargs="?",
-        default=None,
-        help="file or directory to write (default: <data dir>/backups/broadsheet-<time>.sqlite3)",
-    )
-    migrate = commands.add_parser(
-        "migrate-db", help="copy this site's database into a new, empty PostgreSQL database"
-    )
-    migrate.add_argument(
-        "--to", required=True, metavar="URL", help="the target, e.g. postgres://user@host/db"
-    )
-
-
-def dispatch(args: argparse.Namespace) -> int:
-    if args.command == "backup":
-        return backup(args.dest)
-    if args.command == "migrate-db":
-        return migrate_db(args.to)
-    raise CliError(f"unknown command {args.command!r}")
 
 
 # -- backup ------------------------------------------------------------------------------------
@@ -60,7 +33,7 @@ def _sqlite_path() -> Path:
 
     settings_dict = connections["default"].settings_dict
     if settings_dict["ENGINE"] != "django.db.backends.sqlite3":
-        raise CliError(
+        raise CommandError(
             "backup copies SQLite databases; for PostgreSQL use pg_dump (see docs/deploy.md, Backups)"
         )
     return Path(settings_dict["NAME"])
@@ -76,13 +49,13 @@ def backup_destination(dest: str | None, now: dt.datetime) -> Path:
     return path / name if path.is_dir() else path
 
 
-def backup(dest: str | None) -> int:
+def backup(dest: str | None, say: Callable[[str], None]) -> int:
     source = _sqlite_path()
     if not source.is_file():
-        raise CliError(f"no database at {source} (has `broadsheet init` run?)")
+        raise CommandError(f"no database at {source} (has `broadsheet init` run?)")
     target = backup_destination(dest, dt.datetime.now())
     if target.exists():
-        raise CliError(f"{target} exists; choose another name")
+        raise CommandError(f"{target} exists; choose another name")
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     partial = target.with_name(f".{target.name}.partial")
@@ -94,11 +67,11 @@ def backup(dest: str | None) -> int:
     dst.close()
     if verdict != "ok":
         partial.unlink(missing_ok=True)
-        raise CliError(f"the copy failed its check ({verdict}); nothing was written")
+        raise CommandError(f"the copy failed its check ({verdict}); nothing was written")
     partial.rename(target)
     size = target.stat().st_size / 1_000_000
-    print(f"Backed up {source} to {target} ({size:.1f} MB in {time.perf_counter() - started:.1f}s)")
-    print("Media files are not in it: copy the data directory's media/ folder as well.")
+    say(f"Backed up {source} to {target} ({size:.1f} MB in {time.perf_counter() - started:.1f}s)")
+    say("Media files are not in it: copy the data directory's media/ folder as well.")
     return 0
 
 
@@ -112,9 +85,9 @@ def _target_config(url: str) -> dict[str, Any]:
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url))
     except ValueError as exc:
-        raise CliError(f"--to: {exc}") from exc
+        raise CommandError(f"--to: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        raise CliError("--to must name a PostgreSQL database (postgres://user@host:port/name)")
+        raise CommandError("--to must name a PostgreSQL database (postgres://user@host:port/name)")
     # Fill in what Django expects of every database alias (TIME_ZONE, OPTIONS, …).
     base = dict(connections["default"].settings_dict)
     for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
@@ -147,26 +120,28 @@ def _batches(model: Any) -> Iterator[list[Any]]:
         last = rows[-1].pk
 
 
-def migrate_db(url: str) -> int:
-    from django.contrib.auth.models import User
+def migrate_db(url: str, say: Callable[[str], None]) -> int:
+    from django.apps import apps
     from django.core import serializers
     from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import DatabaseError, connections, transaction
 
-    from broadsheet.newsroom.models import Article
-
+    # By label: the runtime imports no app.
+    user, article = apps.get_model("auth", "User"), apps.get_model("newsroom", "Article")
     connections.databases[TARGET_ALIAS] = _target_config(url)
     target = connections[TARGET_ALIAS]
     started = time.perf_counter()
     try:
         target.ensure_connection()
     except DatabaseError as exc:
-        raise CliError(f"cannot connect to the target database: {str(exc).strip().splitlines()[0]}") from exc
-    print("Creating the tables in the target database", flush=True)
+        raise CommandError(
+            f"cannot connect to the target database: {str(exc).strip().splitlines()[0]}"
+        ) from exc
+    say("Creating the tables in the target database")
     call_command("migrate", database=TARGET_ALIAS, interactive=False, verbosity=0)
-    if Article.objects.using(TARGET_ALIAS).exists() or User.objects.using(TARGET_ALIAS).exists():
-        raise CliError("the target database already has content; migrate-db only fills an empty one")
+    if article.objects.using(TARGET_ALIAS).exists() or user.objects.using(TARGET_ALIAS).exists():
+        raise CommandError("the target database already has content; migrate-db only fills an empty one")
 
     models = copyable_models()
     counts: dict[str, int] = {}
@@ -188,28 +163,20 @@ def migrate_db(url: str) -> int:
                 copied += len(rows)
             counts[label] = copied
             if copied:
-                print(f"  {label}: {copied:,}", flush=True)
+                say(f"  {label}: {copied:,}")
         with target.cursor() as cursor:
             for statement in target.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
     for model in models:
         found = model._base_manager.using(TARGET_ALIAS).count()
         if found != counts[model._meta.label]:
-            raise CliError(f"{model._meta.label}: {counts[model._meta.label]} rows copied but {found} found")
+            raise CommandError(
+                f"{model._meta.label}: {counts[model._meta.label]} rows copied but {found} found"
+            )
     total = sum(counts.values())
-    print(f"Copied {total:,} rows in {time.perf_counter() - started:.1f}s.")
-    print(
+    say(f"Copied {total:,} rows in {time.perf_counter() - started:.1f}s.")
+    say(
         "Next: set DATABASE_URL to the new database, run `broadsheet search reindex` on every "
         "web node, and keep the SQLite file as a backup."
     )
-    return 0
-
-
-# -- search follow -----------------------------------------------------------------------------
-
-
-def search_follow() -> int:
-    from django.core.management import call_command
-
-    call_command("search_follow")
     return 0

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from broadsheet.cli import reaper, scheduler
 from broadsheet.ingest.tasks import ingest_source_task
+from broadsheet.runtime import reaper, scheduler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +46,7 @@ def test_a_task_running_past_the_threshold_is_failed_and_run_again() -> None:
 
     stuck.refresh_from_db()
     assert stuck.status == TaskResultStatus.FAILED
-    assert stuck.exception_class_path == "broadsheet.cli.reaper.WorkerLost"
+    assert stuck.exception_class_path == "broadsheet.runtime.reaper.WorkerLost"
     assert "dead-worker" in stuck.traceback and stuck.finished_at is not None
     fresh_before = fresh.started_at
     fresh.refresh_from_db()
@@ -115,8 +115,8 @@ def test_two_reapers_at_once_requeue_each_task_once() -> None:
 
 
 def test_the_scheduler_hook_reaps_at_most_once_per_interval() -> None:
-    assert "broadsheet.cli.reaper.reap_periodically" in scheduler.PERIODIC_HOOKS
-    hook = scheduler._resolve("broadsheet.cli.reaper.reap_periodically")
+    assert "broadsheet.runtime.reaper.reap_periodically" in [hook.task for hook in scheduler.declared()]
+    hook = scheduler.resolve("broadsheet.runtime.reaper.reap_periodically")
     _running(MISSING_SOURCE, dt.timedelta(hours=1))
     assert hook() == 1
     _running(MISSING_SOURCE + 1, dt.timedelta(hours=1))
@@ -134,7 +134,7 @@ def test_the_tasks_of_a_worker_known_to_be_dead_are_requeued_at_once() -> None:
 
     mine.refresh_from_db()
     assert mine.status == TaskResultStatus.FAILED
-    assert mine.exception_class_path == "broadsheet.cli.reaper.WorkerLost"
+    assert mine.exception_class_path == "broadsheet.runtime.reaper.WorkerLost"
     assert "its worker died" in mine.traceback
     # A row a live worker claimed after a dead one is the live worker's.
     assert DBTaskResult.objects.get(pk=other.pk).status == TaskResultStatus.RUNNING

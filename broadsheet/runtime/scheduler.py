@@ -1,4 +1,8 @@
-"""The scheduler process: every few seconds, run the periodic hooks (enqueue due feed sources).
+"""The scheduler process: every few seconds, run the periodic hooks every app declares.
+
+Each app lists its hooks on its AppConfig (`periodic = [Periodic(...)]`, core/periodic.py);
+`discover()` reads them from the installed apps in INSTALLED_APPS order, so the runtime imports
+no app and a new hook is one line in the app that owns the work.
 
 Why a process of its own, supervised beside the task worker, and not a thread inside it: the
 worker is django_tasks_db's own `db_worker` command, which we run unchanged, and `broadsheet
@@ -8,7 +12,7 @@ it be restarted, watched and counted on its own. Running it in several places at
 each hook claims its work with a conditional UPDATE (`ingest.tasks.claim_due_sources`), so two
 schedulers racing enqueue every due source exactly once.
 
-Run it alone with `python -m broadsheet.cli.scheduler` (Django settings from the environment).
+Run it alone with `python -m django scheduler` (the management command; settings from the environment).
 """
 
 from __future__ import annotations
@@ -19,23 +23,19 @@ import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
 
+from broadsheet.core.periodic import Periodic
+
 logger = logging.getLogger(__name__)
 
-# Periodic work, as dotted paths to django.tasks tasks (or plain callables) run in this process
-# on every tick. Each must be cheap and safe to run in several schedulers at once: claim work
-# with a conditional UPDATE and enqueue tasks for anything slow.
-PERIODIC_HOOKS: tuple[str, ...] = (
-    "broadsheet.ingest.tasks.schedule_due_sources",
-    # Top stories and trending: each enqueues its refresh at most every few minutes.
-    "broadsheet.discovery.tasks.schedule_refresh",
-    "broadsheet.readership.tasks.schedule_refresh",
-    # Database-queue tasks whose worker vanished mid-run with its supervisor: re-queued after 30
-    # minutes (cli/reaper.py; a supervisor that sees its own worker die re-queues at once).
-    "broadsheet.cli.reaper.reap_periodically",
-)
+
+def declared() -> list[Periodic]:
+    """Every installed app's periodic hooks, in INSTALLED_APPS order."""
+    from django.apps import apps
+
+    return [hook for config in apps.get_app_configs() for hook in getattr(config, "periodic", ())]
 
 
-def _resolve(path: str) -> Callable[[], object]:
+def resolve(path: str) -> Callable[[], object]:
     from django.utils.module_loading import import_string
 
     target = import_string(path)
@@ -73,13 +73,8 @@ def run_loop(
     return done
 
 
-def main() -> int:
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings.dev")
-    django.setup()
+def run_until_stopped() -> None:
+    """The process: tick every BROADSHEET_SCHEDULER_INTERVAL seconds until SIGTERM or SIGINT."""
     from django.conf import settings
 
     stop = threading.Event()
@@ -91,12 +86,13 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     # At least a second: a zero or negative setting must not spin the database.
     interval = max(1.0, float(settings.BROADSHEET_SCHEDULER_INTERVAL))
-    hooks = [_resolve(path) for path in PERIODIC_HOOKS]
-    logger.info("scheduler: %d periodic hooks every %.0fs", len(hooks), interval)
+    periodic = declared()
+    hooks = [resolve(hook.task) for hook in periodic]
+    logger.info(
+        "scheduler: %d periodic hooks every %.0fs (%s)",
+        len(hooks),
+        interval,
+        ", ".join(hook.name for hook in periodic),
+    )
     run_loop(hooks, interval, stop)
     logger.info("scheduler: stopped")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Restarting and re-queuing take a second or two; this bound only absorbs a loaded machine
 # (the reaper's wait, which the fix removes, is 30 minutes).
 WITHIN_SECONDS = 30
-TASK_PATH = "tests.cli.holding_task.hold"
+TASK_PATH = "tests.runtime.holding_task.hold"
 
 
 def _test_env() -> dict[str, str]:
@@ -86,7 +86,7 @@ def test_a_killed_task_worker_is_restarted_and_its_task_run_again(data_dir: Path
             "manage",
             "shell",
             "-c",
-            f"from tests.cli.holding_task import hold; hold.enqueue({str(marker)!r}, {str(release)!r})",
+            f"from tests.runtime.holding_task import hold; hold.enqueue({str(marker)!r}, {str(release)!r})",
         ],
         env=_env(data_dir) | _test_env(),
         capture_output=True,
@@ -108,7 +108,7 @@ def test_a_killed_task_worker_is_restarted_and_its_task_run_again(data_dir: Path
     assert _answers(served)
     rows = _rows(data_dir)
     assert len(rows) == 2
-    assert rows[0][:3] == (first_id, "FAILED", "broadsheet.cli.reaper.WorkerLost")
+    assert rows[0][:3] == (first_id, "FAILED", "broadsheet.runtime.reaper.WorkerLost")
     assert rows[1][1] == "RUNNING"
     workers = {pid: cmd for pid, cmd in served.children().items() if "db_worker" in cmd}
     assert list(workers) == [_pids(marker)[1]]

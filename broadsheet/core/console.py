@@ -1,0 +1,87 @@
+"""Tables and progress for management commands: one way to print them, whoever prints.
+
+On a terminal they are drawn with rich; piped or captured output gets plain lines a script (or
+a test) can read: aligned columns with no colour or box drawing, one line per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any, TextIO
+
+
+def raw(out: Any) -> TextIO:
+    """The stream under a management command's OutputWrapper (which adds a newline to every
+    write, so rich must not write through it)."""
+    return getattr(out, "_out", out)
+
+
+def is_terminal(out: Any) -> bool:
+    return bool(getattr(raw(out), "isatty", lambda: False)())
+
+
+def table(
+    out: Any,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    empty: str = "",
+    numeric: Collection[str] = (),
+) -> None:
+    """`rows` under `header`; `empty` is printed instead when there are none. Columns named
+    in `numeric` are right-aligned on a terminal."""
+    stream = raw(out)
+    if not rows:
+        if empty:
+            stream.write(empty + "\n")
+        return
+    if is_terminal(stream):
+        from rich.console import Console
+        from rich.table import Table
+
+        drawn = Table(title=title, title_justify="left")
+        for name in header:
+            drawn.add_column(name, justify="right" if name in numeric else "left", overflow="fold")
+        for row in rows:
+            drawn.add_row(*row)
+        Console(file=stream).print(drawn)
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    stream.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
+    for row in rows:
+        stream.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+@contextlib.contextmanager
+def progress(out: Any, label: str, *, lines: bool = True) -> Iterator[Callable[[int, int | None, str], None]]:
+    """Yield `update(done, total, description)`: a rich bar on a terminal (gone when done);
+    otherwise, with `lines`, one `[done/total] description` line per update, or nothing."""
+    stream = raw(out)
+    if not is_terminal(stream):
+
+        def line(done: int, total: int | None, description: str) -> None:
+            if lines:
+                stream.write(f"[{done}/{total}] {description}\n")
+                stream.flush()
+
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=Console(file=stream),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int | None, description: str) -> None:
+            bar.update(task, completed=done, total=total, description=description[:40])
+
+        yield update

@@ -1,0 +1,66 @@
+"""`broadsheet demo`: load the fictional demo newsroom, or generate a synthetic corpus."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from broadsheet.core.argtypes import positive_int
+
+
+class Command(BaseCommand):
+    help = "load the fictional demo newsroom, or a synthetic corpus"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if any article exists")
+        parser.add_argument(
+            "--articles", type=positive_int, help="generate N synthetic articles (for benchmarks) instead"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="random seed for --articles (default 1)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from broadsheet.newsroom.models import Article
+
+        if options["if_empty"] and Article.objects.exists():
+            self.stdout.write("Demo: articles already exist; nothing loaded")
+            return
+        if options["articles"] is None:
+            self._load_demo()
+        else:
+            self._generate(options["articles"], options["seed"])
+
+    def _load_demo(self) -> None:
+        from broadsheet.demo.loader import load_demo
+
+        started = time.perf_counter()
+        result = load_demo()
+        self.stdout.write(
+            f"Demo: {result.created} articles created, {result.skipped} already present "
+            f"({result.authors} authors, {result.tags} tags new) in {time.perf_counter() - started:.1f}s"
+        )
+
+    def _generate(self, articles: int, seed: int) -> None:
+        from broadsheet.demo.analyze import analyze
+        from broadsheet.demo.corpus import generate_corpus
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"  {done:,}/{total:,} articles")
+            self.stdout.flush()
+
+        self.stdout.write(f"Generating {articles:,} synthetic articles (seed {seed})")
+        self.stdout.flush()
+        corpus = generate_corpus(articles, seed=seed, progress=progress)
+        rate = corpus.created / corpus.seconds * 60 if corpus.seconds else 0.0
+        self.stdout.write(
+            f"Created {corpus.created:,} articles in {corpus.seconds:.1f}s ({rate:,.0f} articles/minute)"
+        )
+        self.stdout.write(f"Database statistics refreshed in {analyze():.1f}s")
+        # The corpus was bulk-inserted without the publish signal, so search learns of it here
+        # (through the search command: demo does not import search).
+        try:
+            call_command("search", "reindex", stdout=self.stdout._out, stderr=self.stderr._out)
+        except CommandError as exc:
+            self.stdout.write(f"Search: not rebuilt ({exc}); run `broadsheet search reindex` later")

@@ -1,0 +1,29 @@
+"""`broadsheet` is a thin front: every command it offers is one management command, in-process."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+
+from broadsheet.cli import COMMANDS, main
+
+
+def test_every_command_is_a_management_command_of_a_broadsheet_app() -> None:
+    found = get_commands()
+    for name, command in COMMANDS.items():
+        assert found.get(command, "").startswith("broadsheet."), name
+
+
+def test_both_fronts_share_one_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(CommandError, match="source id"):
+        call_command("sources", "remove", "0")
+    assert main(["sources", "remove", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("broadsheet: error: argument id: must be a source id")
+
+
+@pytest.mark.django_db
+def test_a_command_that_cannot_go_on_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "remove", "9999"]) == 1
+    assert capsys.readouterr().err == "broadsheet: error: no source with id 9999\n"
