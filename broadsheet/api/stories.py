@@ -7,7 +7,6 @@ scheduled versions too, and those must not show before they are due.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
@@ -76,21 +75,9 @@ def list_stories(
     limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
 ) -> dict[str, Any]:
     """Keyset pagination on the story's (last_published_at, id): two queries a page, however deep."""
-    found = _public_stories()
-    if cursor:
-        after_time, after_id = cursors.decode(cursor, dt.datetime, int)
-        found = found.filter(
-            Q(last_published_at__lt=after_time) | Q(last_published_at=after_time, pk__lt=after_id)
-        )
-    page = list(found.order_by("-last_published_at", "-id")[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
+    page, next_url = cursors.newest_first(request, _public_stories(), "last_published_at", cursor, limit)
     figures = _public_figures([s.pk for s in page])
     items = [represent.story(request, s, **figures[s.pk]) for s in page if s.pk in figures]
-    next_url = None
-    if more:
-        last = page[-1]
-        next_url = cursors.next_url(request, cursors.encode(last.last_published_at.isoformat(), last.pk))
     return {"items": items, "next": next_url}
 
 

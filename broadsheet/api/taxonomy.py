@@ -50,21 +50,6 @@ def list_sections(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _slug_page(
-    request: HttpRequest, queryset: Any, cursor: str | None, limit: int
-) -> tuple[list[Any], str | None]:
-    """One page of a table ordered by its unique slug, and the next page's URL."""
-    queryset = queryset.order_by("slug")
-    if cursor:
-        (after,) = cursors.decode(cursor, str)
-        queryset = queryset.filter(slug__gt=after)
-    page = list(queryset[: limit + 1])
-    if len(page) <= limit:
-        return page, None
-    page = page[:limit]
-    return page, cursors.next_url(request, cursors.encode(page[-1].slug))
-
-
 @router.get(
     "/tags",
     response={200: TagPage, 400: ErrorOut, 422: ErrorOut, 500: ErrorOut},
@@ -77,7 +62,7 @@ def list_tags(
     cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
     limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
 ) -> dict[str, Any]:
-    page, next_url = _slug_page(request, Tag.objects.all(), cursor, limit)
+    page, next_url = cursors.by_slug(request, Tag.objects.all(), cursor, limit)
     return {"items": [represent.tag(request, t) for t in page], "next": next_url}
 
 
@@ -93,5 +78,5 @@ def list_authors(
     cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
     limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
 ) -> dict[str, Any]:
-    page, next_url = _slug_page(request, Author.objects.all(), cursor, limit)
+    page, next_url = cursors.by_slug(request, Author.objects.all(), cursor, limit)
     return {"items": [represent.author(request, a) for a in page], "next": next_url}
