@@ -64,8 +64,8 @@ def list_articles(
     ),
     published_after: Timestamp | None = Query(None, description="ISO 8601; inclusive."),
     published_before: Timestamp | None = Query(None, description="ISO 8601; exclusive."),
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Keyset pagination on (published_at, id): every page costs the same, however deep."""
     articles = Article.objects.published()

@@ -8,14 +8,15 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest
+from ninja import Query
 
 from broadsheet.api.errors import BadRequest
-from broadsheet.api.fields import MAX_ID
+from broadsheet.api.fields import MAX_ID, Text
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -28,6 +29,10 @@ LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?[+-]\d{2}:\d{2}")
 # Text a database cannot hold (PostgreSQL refuses NUL; UTF-8 has no lone surrogates).
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+# The query parameters of every paginated list, declared once (`= None`, `= DEFAULT_LIMIT`).
+Cursor = Annotated[Text | None, Query(None, max_length=MAX_CURSOR_CHARS, description="From `next`.")]
+Limit = Annotated[int, Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)]
 
 
 def encode(*values: Any) -> str:

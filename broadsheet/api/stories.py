@@ -11,14 +11,13 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Router
 from ninja.decorators import decorate_view
 
 from broadsheet.api import cursors, represent
 from broadsheet.api.articles import MAX_ID, READ_ERRORS
 from broadsheet.api.caching import cacheable
 from broadsheet.api.errors import NotFound
-from broadsheet.api.fields import Text
 from broadsheet.api.schemas import StoryDetail, StoryPage
 from broadsheet.discovery import stories
 from broadsheet.discovery.models import Story, StoryMembership
@@ -71,8 +70,8 @@ def _public_figures(story_ids: list[int]) -> dict[int, dict[str, Any]]:
 @decorate_view(cacheable)
 def list_stories(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Keyset pagination on the story's (last_published_at, id): two queries a page, however deep."""
     page, next_url = cursors.newest_first(request, _public_stories(), "last_published_at", cursor, limit)

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.decorators import decorate_view
 
 from broadsheet.api import cursors, represent
 from broadsheet.api.caching import PUBLIC_MAX_AGE, cacheable
-from broadsheet.api.fields import Text
 from broadsheet.api.schemas import AuthorPage, ErrorOut, SectionList, TagPage
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
@@ -59,8 +58,8 @@ def list_sections(request: HttpRequest) -> dict[str, Any]:
 @decorate_view(cacheable)
 def list_tags(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     page, next_url = cursors.by_slug(request, Tag.objects.all(), cursor, limit)
     return {"items": [represent.tag(request, t) for t in page], "next": next_url}
@@ -75,8 +74,8 @@ def list_tags(
 @decorate_view(cacheable)
 def list_authors(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     page, next_url = cursors.by_slug(request, Author.objects.all(), cursor, limit)
     return {"items": [represent.author(request, a) for a in page], "next": next_url}
