@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from ninja import Path, Query, Router, Status
@@ -66,8 +64,8 @@ def list_articles(
     ),
     published_after: Timestamp | None = Query(None, description="ISO 8601; inclusive."),
     published_before: Timestamp | None = Query(None, description="ISO 8601; exclusive."),
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Keyset pagination on (published_at, id): every page costs the same, however deep."""
     articles = Article.objects.published()
@@ -90,19 +88,9 @@ def list_articles(
         articles = articles.filter(published_at__gte=published_after)
     if published_before:
         articles = articles.filter(published_at__lt=published_before)
-    if cursor:
-        after_time, after_id = cursors.decode(cursor, dt.datetime, int)
-        articles = articles.filter(
-            Q(published_at__lt=after_time) | Q(published_at=after_time, pk__lt=after_id)
-        )
-    page = list(_with_tags(articles.defer("body").latest_first())[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    next_url = None
-    if more:
-        last = page[-1]
-        assert last.published_at is not None  # published() guarantees it
-        next_url = cursors.next_url(request, cursors.encode(last.published_at.isoformat(), last.pk))
+    page, next_url = cursors.newest_first(
+        request, _with_tags(articles.defer("body")), "published_at", cursor, limit
+    )
     return {"items": [represent.article_summary(request, a) for a in page], "next": next_url}
 
 

@@ -7,13 +7,16 @@ import binascii
 import datetime as dt
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest
+from ninja import Query
 
 from broadsheet.api.errors import BadRequest
-from broadsheet.api.fields import MAX_ID
+from broadsheet.api.fields import MAX_ID, Text
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -26,6 +29,10 @@ LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?[+-]\d{2}:\d{2}")
 # Text a database cannot hold (PostgreSQL refuses NUL; UTF-8 has no lone surrogates).
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+# The query parameters of every paginated list, declared once (`= None`, `= DEFAULT_LIMIT`).
+Cursor = Annotated[Text | None, Query(None, max_length=MAX_CURSOR_CHARS, description="From `next`.")]
+Limit = Annotated[int, Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)]
 
 
 def encode(*values: Any) -> str:
@@ -84,3 +91,42 @@ def next_url(request: HttpRequest, cursor: str) -> str:
     params = request.GET.copy()
     params["cursor"] = cursor
     return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(params.lists()), doseq=True)}")
+
+
+def by_slug(
+    request: HttpRequest, queryset: Any, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page of a table ordered by its unique slug, and the next page's URL."""
+    if cursor:
+        (after,) = decode(cursor, str)
+        queryset = queryset.filter(slug__gt=after)
+    return _page(request, queryset.order_by("slug"), limit, lambda last: (last.slug,))
+
+
+def newest_first(
+    request: HttpRequest, queryset: Any, field: str, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page ordered by the time `field` then id, newest first, and the next page's URL:
+    keyset pagination, so every page costs the same, however deep."""
+    if cursor:
+        after_time, after_id = decode(cursor, dt.datetime, int)
+        queryset = queryset.filter(
+            Q(**{f"{field}__lt": after_time}) | Q(**{field: after_time, "pk__lt": after_id})
+        )
+    return _page(
+        request,
+        queryset.order_by(f"-{field}", "-id"),
+        limit,
+        lambda last: (getattr(last, field).isoformat(), last.pk),
+    )
+
+
+def _page(
+    request: HttpRequest, queryset: Any, limit: int, position: Callable[[Any], tuple[Any, ...]]
+) -> tuple[list[Any], str | None]:
+    """The first `limit` rows, and a next URL (from the last row's `position`) if more follow."""
+    page = list(queryset[: limit + 1])
+    if len(page) <= limit:
+        return page, None
+    page = page[:limit]
+    return page, next_url(request, encode(*position(page[-1])))

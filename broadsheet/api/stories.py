@@ -7,19 +7,17 @@ scheduled versions too, and those must not show before they are due.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Router
 from ninja.decorators import decorate_view
 
 from broadsheet.api import cursors, represent
 from broadsheet.api.articles import MAX_ID, READ_ERRORS
 from broadsheet.api.caching import cacheable
 from broadsheet.api.errors import NotFound
-from broadsheet.api.fields import Text
 from broadsheet.api.schemas import StoryDetail, StoryPage
 from broadsheet.discovery import stories
 from broadsheet.discovery.models import Story, StoryMembership
@@ -72,25 +70,13 @@ def _public_figures(story_ids: list[int]) -> dict[int, dict[str, Any]]:
 @decorate_view(cacheable)
 def list_stories(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """Keyset pagination on the story's (last_published_at, id): two queries a page, however deep."""
-    found = _public_stories()
-    if cursor:
-        after_time, after_id = cursors.decode(cursor, dt.datetime, int)
-        found = found.filter(
-            Q(last_published_at__lt=after_time) | Q(last_published_at=after_time, pk__lt=after_id)
-        )
-    page = list(found.order_by("-last_published_at", "-id")[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
+    page, next_url = cursors.newest_first(request, _public_stories(), "last_published_at", cursor, limit)
     figures = _public_figures([s.pk for s in page])
     items = [represent.story(request, s, **figures[s.pk]) for s in page if s.pk in figures]
-    next_url = None
-    if more:
-        last = page[-1]
-        next_url = cursors.next_url(request, cursors.encode(last.last_published_at.isoformat(), last.pk))
     return {"items": items, "next": next_url}
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.decorators import decorate_view
 
 from broadsheet.api import cursors, represent
 from broadsheet.api.caching import PUBLIC_MAX_AGE, cacheable
-from broadsheet.api.fields import Text
 from broadsheet.api.schemas import AuthorPage, ErrorOut, SectionList, TagPage
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
@@ -25,13 +23,7 @@ def section_counts() -> dict[int, int]:
     """Public articles per section id: one GROUP BY, cached as long as clients cache the list."""
     counts = cache.get(SECTION_COUNTS_KEY)
     if counts is None:
-        counts = dict(
-            Article.objects.published()
-            .order_by()
-            .values("section_id")
-            .annotate(n=Count("id"))
-            .values_list("section_id", "n")
-        )
+        counts = Article.objects.published().count_by_section()
         cache.set(SECTION_COUNTS_KEY, counts, timeout=PUBLIC_MAX_AGE)
     return dict(counts)
 
@@ -57,21 +49,6 @@ def list_sections(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _slug_page(
-    request: HttpRequest, queryset: Any, cursor: str | None, limit: int
-) -> tuple[list[Any], str | None]:
-    """One page of a table ordered by its unique slug, and the next page's URL."""
-    queryset = queryset.order_by("slug")
-    if cursor:
-        (after,) = cursors.decode(cursor, str)
-        queryset = queryset.filter(slug__gt=after)
-    page = list(queryset[: limit + 1])
-    if len(page) <= limit:
-        return page, None
-    page = page[:limit]
-    return page, cursors.next_url(request, cursors.encode(page[-1].slug))
-
-
 @router.get(
     "/tags",
     response={200: TagPage, 400: ErrorOut, 422: ErrorOut, 500: ErrorOut},
@@ -81,10 +58,10 @@ def _slug_page(
 @decorate_view(cacheable)
 def list_tags(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    page, next_url = _slug_page(request, Tag.objects.all(), cursor, limit)
+    page, next_url = cursors.by_slug(request, Tag.objects.all(), cursor, limit)
     return {"items": [represent.tag(request, t) for t in page], "next": next_url}
 
 
@@ -97,8 +74,8 @@ def list_tags(
 @decorate_view(cacheable)
 def list_authors(
     request: HttpRequest,
-    cursor: Text | None = Query(None, max_length=cursors.MAX_CURSOR_CHARS, description="From `next`."),
-    limit: int = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT),
+    cursor: cursors.Cursor = None,
+    limit: cursors.Limit = cursors.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    page, next_url = _slug_page(request, Author.objects.all(), cursor, limit)
+    page, next_url = cursors.by_slug(request, Author.objects.all(), cursor, limit)
     return {"items": [represent.author(request, a) for a in page], "next": next_url}

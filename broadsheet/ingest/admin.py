@@ -28,6 +28,19 @@ class PreviewForm(forms.Form):
     drop = forms.CharField(required=False, help_text="CSS selectors to drop.")
 
 
+# What fetching records about a source: shown in its own fieldset, never edited by hand.
+HEALTH_FIELDS = (
+    "last_fetch_at",
+    "last_status",
+    "error_count",
+    "first_failure_at",
+    "last_error",
+    "feed_problem",
+    "disabled_reason",
+    "created_at",
+)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = [
@@ -45,18 +58,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["enabled", "mode", "section"]
     search_fields = ["name", "feed_url"]
     actions = ["fetch_now"]
-    readonly_fields = [
-        "etag",
-        "last_modified",
-        "last_fetch_at",
-        "last_status",
-        "error_count",
-        "first_failure_at",
-        "last_error",
-        "feed_problem",
-        "disabled_reason",
-        "created_at",
-    ]
+    readonly_fields = ["etag", "last_modified", *HEALTH_FIELDS]
     fieldsets = [
         (
             None,
@@ -64,21 +66,7 @@ class SourceAdmin(admin.ModelAdmin):
         ),
         ("Rules", {"fields": ["include_keywords", "exclude_keywords", "extraction_rules"]}),
         ("Schedule", {"fields": ["next_check_at", "check_interval", "etag", "last_modified"]}),
-        (
-            "Health",
-            {
-                "fields": [
-                    "last_fetch_at",
-                    "last_status",
-                    "error_count",
-                    "first_failure_at",
-                    "last_error",
-                    "feed_problem",
-                    "disabled_reason",
-                    "created_at",
-                ]
-            },
-        ),
+        ("Health", {"fields": HEALTH_FIELDS}),
     ]
 
     @admin.display(description="items/day (7 d)")

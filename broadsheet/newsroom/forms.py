@@ -151,8 +151,12 @@ class ArticleAdminForm(forms.ModelForm):
         article.lead_image_width, article.lead_image_height = image.size
 
 
-def _slug_taken(model: type[Section] | type[Page], slug: str) -> bool:
-    return model._default_manager.filter(slug=slug).exists()
+def _clean_shared_slug(slug: str, other: type[Section] | type[Page], other_name: str) -> str:
+    """A slug for /<slug>/, which sections and pages share: not reserved, nor the other's."""
+    validate_not_reserved(slug)
+    if slug and other._default_manager.filter(slug=slug).exists():
+        raise ValidationError(f"A {other_name} already uses this address.", code="slug_taken")
+    return slug
 
 
 class SectionAdminForm(forms.ModelForm):
@@ -164,11 +168,7 @@ class SectionAdminForm(forms.ModelForm):
         fields = ("name", "slug", "description", "order", "in_menu")
 
     def clean_slug(self) -> str:
-        slug: str = self.cleaned_data.get("slug") or ""
-        validate_not_reserved(slug)
-        if slug and _slug_taken(Page, slug):
-            raise ValidationError("A page already uses this address.", code="slug_taken")
-        return slug
+        return _clean_shared_slug(self.cleaned_data.get("slug") or "", Page, "page")
 
 
 class PageAdminForm(forms.ModelForm):
@@ -178,11 +178,7 @@ class PageAdminForm(forms.ModelForm):
         widgets = {"body": RichTextWidget()}
 
     def clean_slug(self) -> str:
-        slug: str = self.cleaned_data.get("slug") or ""
-        validate_not_reserved(slug)
-        if slug and _slug_taken(Section, slug):
-            raise ValidationError("A section already uses this address.", code="slug_taken")
-        return slug
+        return _clean_shared_slug(self.cleaned_data.get("slug") or "", Section, "section")
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data.get("body") or ""

@@ -43,6 +43,12 @@ class ArticleQuerySet(models.QuerySet):
     def public_listing(self, **filters: Any) -> ArticleQuerySet:
         return self.published().filter(**filters).for_listing().latest_first()
 
+    def count_by_section(self) -> dict[int, int]:
+        """{section id: how many of these articles}, in one GROUP BY; empty sections absent."""
+        return dict(
+            self.order_by().values("section_id").annotate(n=models.Count("id")).values_list("section_id", "n")
+        )
+
 
 def is_public(status: str, published_at: dt.datetime | None, now: dt.datetime) -> bool:
     """ArticleQuerySet.published() for one article in hand, without a query."""

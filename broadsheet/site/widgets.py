@@ -34,13 +34,7 @@ LISTS_TTL = 3600
 
 def compute_categories() -> list[dict[str, Any]]:
     """Sections with at least one public article and how many, in section order."""
-    counts = dict(
-        Article.objects.published()
-        .order_by()
-        .values("section_id")
-        .annotate(n=Count("id"))
-        .values_list("section_id", "n")
-    )
+    counts = Article.objects.published().count_by_section()
     return [
         {
             "name": section.name,

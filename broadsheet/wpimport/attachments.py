@@ -10,7 +10,6 @@ from broadsheet.wpimport.wxr import WxrItem
 def import_attachment(run: ImportRun, item: WxrItem) -> None:
     record, writable = run.record(item)
     if not writable:
-        run.report.add("attachment", "skipped")
         return
     url = http_url(item.attachment_url or item.guid)
     if not url:

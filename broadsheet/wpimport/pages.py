@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from broadsheet.newsroom.models import RESERVED_SLUGS, Page, Section, unique_slug
 from broadsheet.wpimport import paths
-from broadsheet.wpimport.convert import convert_content, plain_text
+from broadsheet.wpimport.convert import plain_text
 from broadsheet.wpimport.models import WordPressItem
 from broadsheet.wpimport.run import ImportRun, item_label, values_digest
 from broadsheet.wpimport.wxr import WxrItem
@@ -35,28 +35,22 @@ def page_slug(page: Page, wanted: str, title: str) -> str:
 def import_page(run: ImportRun, item: WxrItem) -> None:
     if item.status != "publish" or item.password:
         reason = "password-protected" if item.password else f"status {item.status!r}"
-        run.report.warn(f"page not public ({reason}) skipped", item_label(item))
-        run.report.add("page", "skipped")
+        run.skip(item, f"page not public ({reason}) skipped")
         return
     record, writable = run.record(item)
     if not writable:
-        run.report.add("page", "skipped")
         return
-    converted = convert_content(item.content)
-    for warning in converted.warnings:
-        run.report.warn(warning, item_label(item))
+    body = run.body_html(item)
     title = plain_text(item.title) or "Untitled"
     parent_record = run.records_by_id.get(item.parent_id) if item.parent_id else None
     parent = parent_record.page if parent_record is not None else None
     if item.parent_id and parent is None:
         run.report.warn("parent page not imported: page placed at the top", item_label(item))
     wanted = paths.clean_slug(item.slug)[:100]
-    values = {"title": title[:200], "body": converted.html, "order": min(item.menu_order, 32767)}
+    values = {"title": title[:200], "body": body, "order": min(item.menu_order, 32767)}
     digest = values_digest({**values, "slug": wanted, "parent": item.parent_id if parent else None})
     page = record.page if record is not None else None
-    if record is not None and page is not None and record.digest == digest:
-        run.report.add("page", "unchanged")
-        run.redirect_item(item, page=page)
+    if run.unchanged(record, item, digest, page=page):
         return
     outcome = "updated" if page is not None else "created"
     if page is None:
@@ -72,6 +66,4 @@ def import_page(run: ImportRun, item: WxrItem) -> None:
     page.parent = parent if parent is not None and parent.pk != page.pk else None
     page.slug = page_slug(page, wanted, title)
     page.save()
-    run.remember(record, item, page=page, digest=digest)
-    run.report.add("page", outcome)
-    run.redirect_item(item, page=page)
+    run.saved(record, item, outcome, digest, page=page)

@@ -10,7 +10,7 @@ from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Section, unique_slug
 from broadsheet.wpimport import paths, terms
-from broadsheet.wpimport.convert import convert_content, plain_text
+from broadsheet.wpimport.convert import plain_text
 from broadsheet.wpimport.run import ImportRun, http_url, item_label, values_digest
 from broadsheet.wpimport.terms import DEFAULT_SECTION
 from broadsheet.wpimport.wxr import WxrItem, WxrTerm
@@ -20,9 +20,10 @@ SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
 
 def post_status(run: ImportRun, item: WxrItem) -> str | None:
+    """The Article status the item becomes; None for a status never imported (counted as skipped)."""
     label = item_label(item)
     if item.status in SKIPPED_STATUSES:
-        run.report.warn(f"status {item.status!r} skipped", label)
+        run.skip(item, f"status {item.status!r} skipped")
         return None
     if item.password:
         run.report.warn("password-protected post imported as a draft", label)
@@ -67,15 +68,11 @@ def post_section(run: ImportRun, item: WxrItem) -> Section:
 def import_post(run: ImportRun, item: WxrItem) -> None:
     status = post_status(run, item)
     if status is None:
-        run.report.add("post", "skipped")
         return
     record, writable = run.record(item)
     if not writable:
-        run.report.add("post", "skipped")
         return
-    converted = convert_content(item.content)
-    for warning in converted.warnings:
-        run.report.warn(warning, item_label(item))
+    body = run.body_html(item)
     headline = plain_text(item.title)
     if not headline:
         run.report.warn("empty title: headline set to “Untitled”", item_label(item))
@@ -86,7 +83,7 @@ def import_post(run: ImportRun, item: WxrItem) -> None:
     fields: dict[str, Any] = {
         "headline": headline[:300],
         "dek": plain_text(item.excerpt),
-        "body": converted.html,
+        "body": body,
         "status": str(status),
         "section_id": section.pk,
         "author_id": author.pk if author else None,
@@ -98,9 +95,7 @@ def import_post(run: ImportRun, item: WxrItem) -> None:
         {**fields, "published_at": item.date, "slug": wanted_slug, "tags": sorted(t.pk for t in tags)}
     )
     article = record.article if record is not None else None
-    if record is not None and article is not None and record.digest == digest:
-        run.report.add("post", "unchanged")
-        run.redirect_item(item, article=article)
+    if run.unchanged(record, item, digest, article=article):
         return
     outcome = "updated" if article is not None else "created"
     if article is None:
@@ -114,9 +109,7 @@ def import_post(run: ImportRun, item: WxrItem) -> None:
         article.published_at = clock.now()
     article.slug = article_slug(article, wanted_slug)
     services.save_article(article, tags=[t.pk for t in tags])
-    run.remember(record, item, article=article, digest=digest)
-    run.report.add("post", outcome)
-    run.redirect_item(item, article=article)
+    run.saved(record, item, outcome, digest, article=article)
 
 
 def article_slug(article: Article, wanted: str) -> str:

@@ -15,7 +15,7 @@ from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom.models import Author, LegacyRedirect, Section, Tag
 from broadsheet.newsroom.redirects import OLD_PATH_MAX, query_path
 from broadsheet.wpimport import paths
-from broadsheet.wpimport.convert import plain_text
+from broadsheet.wpimport.convert import convert_content, plain_text
 from broadsheet.wpimport.models import WordPressItem
 from broadsheet.wpimport.report import ImportReport
 from broadsheet.wpimport.wxr import WxrDocument, WxrItem
@@ -119,18 +119,19 @@ class ImportRun:
         return self.guids.get(item.wp_id, item.guid)[:500]
 
     def record(self, item: WxrItem) -> tuple[WordPressItem | None, bool]:
-        """The item's record if imported before, and whether it may be written at all."""
+        """The item's record if imported before, and whether it may be written at all (an item
+        that may not is already reported and counted as skipped)."""
         guid = self.guid(item)
         by_guid = self.records_by_guid.get(guid)
         by_id = self.records_by_id.get(item.wp_id)
         if by_guid is not None and by_id is not None and by_guid.pk != by_id.pk:
-            self.report.warn("post id and GUID belong to two earlier items; skipped", item_label(item))
+            self.skip(item, "post id and GUID belong to two earlier items; skipped")
             return None, False
         record = by_guid or by_id
         if record is not None and (record.guid != guid or record.kind != item.post_type):
             # The same id on the same site with another GUID is another post (two exports
             # of different sites at one address, or a rebuilt site): never overwrite it.
-            self.report.warn("post id already imported with another GUID or type; skipped", item_label(item))
+            self.skip(item, "post id already imported with another GUID or type; skipped")
             return None, False
         if record is not None and record.wp_id != item.wp_id:
             # Same GUID, new id: the site was moved to another WordPress and renumbered.
@@ -139,6 +140,35 @@ class ImportRun:
             record.save(update_fields=["wp_id"])
             self.records_by_id[record.wp_id] = record
         return record, True
+
+    def skip(self, item: WxrItem, why: str) -> None:
+        """Pass an item over: say why, and count it as skipped under its kind."""
+        self.report.warn(why, item_label(item))
+        self.report.add(item.post_type, "skipped")
+
+    def body_html(self, item: WxrItem) -> str:
+        """The item's content as the site's HTML; what the conversion changed is reported."""
+        converted = convert_content(item.content)
+        for warning in converted.warnings:
+            self.report.warn(warning, item_label(item))
+        return converted.html
+
+    def unchanged(self, record: WordPressItem | None, item: WxrItem, digest: str, **target: Any) -> bool:
+        """Whether the item was imported before with these very values into `target`, which
+        still exists: then it is counted as unchanged, its old URLs kept, and nothing written."""
+        if record is None or record.digest != digest or any(t is None for t in target.values()):
+            return False
+        self.report.add(item.post_type, "unchanged")
+        self.redirect_item(item, **target)
+        return True
+
+    def saved(
+        self, record: WordPressItem | None, item: WxrItem, outcome: str, digest: str, **target: Any
+    ) -> None:
+        """After the item was written into `target`: keep its record, count it, keep its old URLs."""
+        self.remember(record, item, digest=digest, **target)
+        self.report.add(item.post_type, outcome)
+        self.redirect_item(item, **target)
 
     def remember(self, record: WordPressItem | None, item: WxrItem, **fields: Any) -> WordPressItem:
         if record is None:

@@ -89,6 +89,16 @@ def _bulk_targets(
     return articles
 
 
+def _bulk_done(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, action: str, changed: int, message: str
+) -> None:
+    """Log a bulk action and tell the editor how many articles it changed (`message` has %(n)d)."""
+    logger.info("bulk %s by user %s: %d articles", action, request.user.pk, changed)
+    modeladmin.message_user(
+        request, message % {"n": changed}, messages.SUCCESS if changed else messages.WARNING
+    )
+
+
 @admin.action(description="Publish now", permissions=["publish"])
 def publish_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
     articles = _bulk_targets(modeladmin, request, queryset)
@@ -103,12 +113,8 @@ def publish_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Qu
         due = article.published_at is None or article.published_at > now
         services.publish(article, at=now if due else None)
         changed += 1
-    logger.info("bulk publish by user %s: %d articles", request.user.pk, changed)
-    modeladmin.message_user(
-        request,
-        ngettext("%(n)d article published.", "%(n)d articles published.", changed) % {"n": changed},
-        messages.SUCCESS if changed else messages.WARNING,
-    )
+    message = ngettext("%(n)d article published.", "%(n)d articles published.", changed)
+    _bulk_done(modeladmin, request, "publish", changed, message)
 
 
 @admin.action(description="Withdraw", permissions=["publish"])
@@ -122,12 +128,8 @@ def withdraw(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Query
             continue
         services.withdraw(article)
         changed += 1
-    logger.info("bulk withdraw by user %s: %d articles", request.user.pk, changed)
-    modeladmin.message_user(
-        request,
-        ngettext("%(n)d article withdrawn.", "%(n)d articles withdrawn.", changed) % {"n": changed},
-        messages.SUCCESS if changed else messages.WARNING,
-    )
+    message = ngettext("%(n)d article withdrawn.", "%(n)d articles withdrawn.", changed)
+    _bulk_done(modeladmin, request, "withdraw", changed, message)
 
 
 @admin.register(Article)
