@@ -22,7 +22,7 @@ import logging
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -33,6 +33,8 @@ TABLE = "newsroom_article"
 FTS_TABLE = "newsroom_article_search"
 # FTS5's trigram tokenizer cannot match fewer than three characters.
 MIN_TRIGRAM_TERM = 3
+# Past this many FTS matches, walk the date index instead of sorting the matches (_fts_condition).
+MANY_MATCHES = 2_000
 
 
 def pg_index_name(column: str) -> str:
@@ -109,7 +111,7 @@ def search(queryset: QuerySet, search_term: str) -> QuerySet:
     if not words:
         return queryset
     use_fts = connection.vendor == "sqlite" and any(len(w) >= MIN_TRIGRAM_TERM for w in words)
-    if use_fts and not _fts_available():
+    if use_fts and not _fts_available():  # one cheap sqlite_master lookup
         logger.warning("%s is missing: article search scans the table", FTS_TABLE)
         use_fts = False
     phrases = []
@@ -119,6 +121,21 @@ def search(queryset: QuerySet, search_term: str) -> QuerySet:
         else:
             queryset = queryset.filter(_icontains(word, COLUMNS))
     if phrases:
-        match = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [" AND ".join(phrases)])
-        queryset = queryset.filter(pk__in=match)
+        queryset = queryset.filter(_fts_condition(" AND ".join(phrases)))
     return queryset
+
+
+def _fts_condition(match: str) -> RawSQL:
+    """`id IN (FTS matches)`, shaped for how many there are.
+
+    Few matches: SQLite looks them up by rowid and sorts them (3 ms for one in a million).
+    Many: sorting 150,000 matches by date takes 0.6 s, so the id gets a unary `+`, which stops
+    SQLite driving the query from the list; it then walks the published_at index newest first
+    and keeps the first 50 rows in the list (70 ms). One bounded FTS query tells which.
+    """
+    subquery = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({subquery} LIMIT {MANY_MATCHES})", [match])
+        many = cursor.fetchone()[0] >= MANY_MATCHES
+    column = f'{"+" if many else ""}"{TABLE}"."id"'
+    return RawSQL(f"{column} IN ({subquery})", [match], output_field=BooleanField())

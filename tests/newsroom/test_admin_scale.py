@@ -177,3 +177,26 @@ def test_list_columns_stay_short(admin_client, make_article):
         else f"{when.day} {when:%b %Y}"
     )
     assert f">{short}</time>" in html
+
+
+def test_search_with_many_matches_walks_the_date_index(admin_client, make_article, monkeypatch):
+    """Past MANY_MATCHES the SQLite query takes its other shape; the answer is the same."""
+    for n in range(3):
+        make_article(headline=f"Harbour story {n}")
+    make_article(headline="Unrelated")
+    monkeypatch.setattr(textsearch, "MANY_MATCHES", 2)
+    response, sqls = _get(admin_client, "?q=harbour")
+    assert _listed(response) == ["Harbour story 0", "Harbour story 1", "Harbour story 2"]
+    if connection.vendor == "sqlite":
+        assert any('+"newsroom_article"."id" IN' in sql for sql in sqls), sqls
+
+
+def test_search_counts_less_far_than_the_list(admin_client, make_article, monkeypatch):
+    from broadsheet.newsroom.admin.pagination import CappedPaginator, SearchCappedPaginator
+
+    for _ in range(4):
+        make_article()
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr(SearchCappedPaginator, "cap", 2)
+    assert "More than 3 articles" in _get(admin_client)[0].content.decode()
+    assert "More than 2 articles" in _get(admin_client, "?q=harbor")[0].content.decode()
