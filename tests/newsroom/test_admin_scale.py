@@ -200,3 +200,10 @@ def test_search_counts_less_far_than_the_list(admin_client, make_article, monkey
     monkeypatch.setattr(SearchCappedPaginator, "cap", 2)
     assert "More than 3 articles" in _get(admin_client)[0].content.decode()
     assert "More than 2 articles" in _get(admin_client, "?q=harbor")[0].content.decode()
+
+
+def test_only_the_indexed_date_column_sorts(admin_client, make_article):
+    make_article()
+    html = _get(admin_client)[0].content.decode()
+    sortable = re.findall(r'<th scope="col" class="sortable[^"]*column-(\w+)', html)
+    assert sortable == ["published_display"], sortable
