@@ -153,9 +153,12 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_pub_idx"),
-            # The admin's date navigation takes MIN/MAX over every status.
+            # The admin's list, newest first, over every status.
             models.Index(fields=["published_at"], name="article_published_at_idx"),
             models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+            # The admin's section filter, any status, newest first: without it SQLite sorts the
+            # whole section (50,000 articles of 1M: 0.2-1 s).
+            models.Index(fields=["section", "published_at"], name="article_section_date_idx"),
             models.Index(fields=["author", "status", "published_at"], name="article_author_idx"),
             models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
             # Ingest's near-duplicate check reads the newest few hundred by creation time.

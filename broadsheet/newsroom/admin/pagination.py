@@ -34,3 +34,11 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self._bounded_count > self.cap
+
+
+class SearchCappedPaginator(CappedPaginator):
+    """For search results: a common word matches a fifth of the table, and each match costs
+    a text comparison, so the count stops sooner (an editor refines a search rather than
+    paging through a thousand results)."""
+
+    cap = 1_000
