@@ -57,6 +57,13 @@ def may_change(user: Any, article: Article) -> bool:
     return bool(user.has_perm(CHANGE) or user.has_perm(CHANGE, article))
 
 
+def may_preview(user: Any, article: Article) -> bool:
+    """The user may read `article` before it is public: staff who may see it in the admin."""
+    if not getattr(user, "is_staff", False):
+        return False
+    return bool(user.has_perm(VIEW) or user.has_perm(CHANGE) or user.has_perm(VIEW, article))
+
+
 def may_publish(user: Any, article: Article | None = None) -> bool:
     """The user may publish, schedule or withdraw `article` (None: an article they would create)."""
     if user.has_perm(PUBLISH):

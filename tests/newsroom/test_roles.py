@@ -429,3 +429,19 @@ def test_an_operator_runs_sources_settings_and_tokens_but_not_articles(people, s
     assert response.status_code == 200 and "not one of the available choices" in response.content.decode()
     for name in ("section", "tag", "author", "page"):
         assert client.get(reverse(f"admin:newsroom_{name}_add")).status_code == 403, name
+
+
+def test_previews_follow_the_roles(people, section):
+    cache.clear()
+    mine = write(people["cora"], section, "Cora's draft", status="pending_review")
+    theirs = write(people["cole"], section, "Cole's draft")
+    embargoed = services.schedule(
+        write(people["eve"], section, "Embargoed"), clock.now() + dt.timedelta(hours=2), by=people["eve"]
+    )
+    cora, otto, eve = (client_for(people[name]) for name in ("cora", "otto", "eve"))
+    assert cora.get(mine.get_absolute_url()).status_code == 200
+    assert cora.get(theirs.get_absolute_url()).status_code == 404
+    assert cora.get(embargoed.get_absolute_url()).status_code == 404
+    assert otto.get(embargoed.get_absolute_url()).status_code == 404
+    for article in (mine, theirs, embargoed):
+        assert eve.get(article.get_absolute_url()).status_code == 200
