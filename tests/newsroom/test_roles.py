@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from broadsheet.core import clock
 from broadsheet.newsroom import roles, services
-from broadsheet.newsroom.models import Article, Section
+from broadsheet.newsroom.models import Article, Section, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +445,18 @@ def test_previews_follow_the_roles(people, section):
     assert otto.get(embargoed.get_absolute_url()).status_code == 404
     for article in (mine, theirs, embargoed):
         assert eve.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["cora", "ada"])
+def test_writers_can_file_with_the_author_and_tag_autocompletes(people, author, name):
+    Tag.objects.create(name="Harbour", slug="harbour")
+    client = client_for(people[name])
+    for field, term, expected in (("tags", "harb", "Harbour"), ("author", "mara", "Mara Quill")):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "newsroom", "model_name": "article", "field_name": field, "term": term},
+        )
+        assert response.status_code == 200, (name, field)
+        assert [r["text"] for r in response.json()["results"]] == [expected]
+    # Reading is all: the structure's forms are the editor's.
+    assert client.get(reverse("admin:newsroom_tag_add")).status_code == 403
