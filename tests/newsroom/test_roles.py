@@ -286,6 +286,9 @@ def test_a_contributor_sees_and_changes_only_their_own(people, section, make_art
         assert client.get(change_url(other)).status_code in (302, 403)
     # Once an editor publishes their article, it is read-only to them.
     services.publish(mine, by=people["eve"])
+    page = client.get(change_url(mine))
+    assert page.status_code == 200 and "Published" in page.content.decode()
+    assert not page.context["has_change_permission"] and 'name="_save"' not in page.content.decode()
     assert (
         client.post(change_url(mine), form(section, headline="Rewritten", status="draft")).status_code == 403
     )

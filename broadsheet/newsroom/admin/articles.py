@@ -255,7 +255,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if super().has_view_permission(request, obj):
             return True
-        return self.has_change_permission(request, obj)
+        # Their own articles, published ones too (read-only then).
+        user = request.user
+        return permissions.may_change_some(user) if obj is None else permissions.may_change(user, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Own articles only, unless the model permission says any; and a published or
