@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -36,6 +37,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username", "key_start"]
     readonly_fields = ["key_start", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and not request.user.is_superuser and field is not None:
+            # A token acts as its user: anyone else (an Operator) makes tokens for themselves
+            # only, or one for an editor or the superuser would hand them those rights.
+            own: Any = request.user.pk
+            field.queryset = get_user_model()._default_manager.filter(pk=own)
+        return field
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Sequence[str]:  # type: ignore[override]
         if obj is None:

@@ -249,7 +249,10 @@ def create_article(
 ) -> Status[dict[str, Any]]:
     permissions.require(token_of(request).user, permissions.ADD_ARTICLE, "create articles")
     data = payload.model_dump(exclude_unset=True)
-    article = Article(section=_section(data["section"]), status=Article.Status.DRAFT)
+    # The token's user wrote it: "own" for an Author's or Contributor's rights to it later.
+    article = Article(
+        section=_section(data["section"]), status=Article.Status.DRAFT, created_by=token_of(request).user
+    )
     saved = _write(request, article, data)
     response["Location"] = represent.article_api_url(request, saved.pk)
     response["Cache-Control"] = "no-store"

@@ -80,7 +80,7 @@ class ArticleSummary(Schema):
 
 class ArticleOut(ArticleSummary):
     body_html: str = Field(description="Sanitised HTML.")
-    status: Literal["draft", "scheduled", "published", "withdrawn"]
+    status: Literal["draft", "pending_review", "scheduled", "published", "withdrawn"]
 
 
 class ArticlePage(Schema):
@@ -187,8 +187,10 @@ class ArticleFields(Schema):
     tags: list[Annotated[Text, Field(max_length=80)]] | None = Field(
         None, max_length=50, description="Tag names; tags that do not exist yet are created."
     )
-    status: Literal["draft", "published"] | None = Field(
-        None, description="'published' with a future published_at schedules the article."
+    status: Literal["draft", "pending_review", "published"] | None = Field(
+        None,
+        description="'published' with a future published_at schedules the article; "
+        "'pending_review' submits it to the editors.",
     )
     published_at: Timestamp | None = Field(
         None, description="ISO 8601 with a time zone (a naive time is taken as UTC)."

@@ -104,6 +104,7 @@ class Tag(models.Model):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PENDING_REVIEW = "pending_review", "Pending review"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -119,13 +120,23 @@ class Article(models.Model):
         max_length=200, blank=True, help_text="Overrides the author's name (e.g. wire bylines)."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="A future time schedules the article."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     language = models.CharField(max_length=12, default="en")
+    # Who wrote it in the admin (or the API): "own" for Contributors and Authors
+    # (newsroom.permissions). NULL for feed, imported and demo articles. Never editable.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     is_sticky = models.BooleanField(
         "sticky", default=False, help_text="Keep at the top of the home page (WordPress 'sticky posts')."
     )
@@ -167,8 +178,13 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["canonical_url"], name="article_canonical_url_unique"),
         ]
-        # Add and change let a user write drafts; this one guards what readers see.
-        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        # Add and change let a user write drafts; publish guards what readers see. The "own"
+        # ones grant change or publish on articles the user created (newsroom.permissions).
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("change_own_article", "Can change own articles (drafts and submissions)"),
+            ("publish_own_article", "Can publish, schedule and unpublish own articles"),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -178,7 +194,7 @@ class Article(models.Model):
 
     @property
     def state(self) -> str:
-        """draft, scheduled, published or withdrawn: 'published' exactly when
+        """draft, pending_review, scheduled, published or withdrawn: 'published' exactly when
         Article.objects.published() would return this row now; 'scheduled' is
         published-but-not-yet-due (an undated one is due when an editor gives it a date)."""
         if self.status == self.Status.PUBLISHED and not self.is_public:

@@ -3,17 +3,25 @@
 Everyone goes through here (the admin, the CLI, the ingest pipeline, the API), so every
 change sanitises the body, keeps old slugs answering, and sends the one `published` signal
 once the transaction commits.
+
+The state machine: Draft -> Pending review -> Scheduled -> Published -> Withdrawn (and back to
+Draft). "Scheduled" is not stored: it is a published article whose time has not come
+(querysets.ArticleQuerySet.scheduled), so it goes public on time with no job running. A write
+made for a person passes `by=user`, and is refused (PermissionDenied, nothing written) unless
+newsroom.permissions.check_write allows it; the pipeline, the CLI and imports pass no one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
+from broadsheet.newsroom import permissions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, unique_slug
 from broadsheet.newsroom.signals import ArticleSnapshot, published
 
@@ -69,14 +77,21 @@ def _needs_sanitising(article: Article, before: Article | None) -> bool:
 
 
 @transaction.atomic
-def save_article(article: Article, tags: Iterable[int] | None = None) -> Article:
+def save_article(article: Article, tags: Iterable[int] | None = None, *, by: Any = None) -> Article:
     """Save an article of any status: sanitise, give it a free slug, remember its old slug,
     and announce the change when it is (or was) public or scheduled.
+
+    `by`, the user the write is made for, must be allowed it (PermissionDenied otherwise); a new
+    article they write becomes theirs (`created_by`).
 
     Raises core.markup_cost.MarkupTooComplex, having written nothing, when a new body is too
     complex to sanitise in bounded time (forms and the API check it first, to say so clearly).
     """
     before = _previous(article)
+    if by is not None:
+        if before is None and article.created_by_id is None:
+            article.created_by = by
+        permissions.check_write(by, article, before)
     old = snapshot(before) if before is not None else None
     if _needs_sanitising(article, before):
         article.body = sanitize_html(article.body, base_url=article.canonical_url or None)
@@ -105,20 +120,42 @@ def save_article(article: Article, tags: Iterable[int] | None = None) -> Article
     return article
 
 
-def publish(article: Article, at: dt.datetime | None = None) -> Article:
-    """Make `article` public at `at` (default: now; a future time schedules it)."""
+def publish(article: Article, at: dt.datetime | None = None, *, by: Any = None) -> Article:
+    """Make `article` public at `at` (default: now, or the date it already has; a future time
+    schedules it)."""
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.published_at = at
     elif article.published_at is None:
         article.published_at = clock.now()
-    return save_article(article)
+    return save_article(article, by=by)
 
 
-def withdraw(article: Article) -> Article:
+def schedule(article: Article, at: dt.datetime, *, by: Any = None) -> Article:
+    """Publish `article` at the future time `at`: Scheduled until then, then public by itself."""
+    if at <= clock.now():
+        raise ValueError("A schedule needs a time in the future; publish instead.")
+    return publish(article, at=at, by=by)
+
+
+def submit_for_review(article: Article, *, by: Any = None) -> Article:
+    """Hand a draft to the editors: Pending review (not public; anyone who may change it may)."""
+    if article.status == Article.Status.PUBLISHED:
+        raise ValueError("A published or scheduled article is not submitted for review.")
+    article.status = Article.Status.PENDING_REVIEW
+    return save_article(article, by=by)
+
+
+def return_to_draft(article: Article, *, by: Any = None) -> Article:
+    """Back to Draft: a submission sent back, or a public one taken down to be reworked."""
+    article.status = Article.Status.DRAFT
+    return save_article(article, by=by)
+
+
+def withdraw(article: Article, *, by: Any = None) -> Article:
     """Take `article` off the site; it keeps its row (and so blocks re-import)."""
     article.status = Article.Status.WITHDRAWN
-    return save_article(article)
+    return save_article(article, by=by)
 
 
 @transaction.atomic

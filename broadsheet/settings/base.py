@@ -157,7 +157,11 @@ else:
     raise ImproperlyConfigured(f"BROADSHEET_TASKS must be db or rq (got {BROADSHEET_TASKS!r}).")
 
 # The admin login is throttled per user name and per address (broadsheet/core/login_throttle.py).
-AUTHENTICATION_BACKENDS = ["broadsheet.core.login_throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "broadsheet.core.login_throttle.ThrottledModelBackend",
+    # Change and publish rights on one's own articles (Contributor, Author): grants only.
+    "broadsheet.newsroom.permissions.OwnArticleBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

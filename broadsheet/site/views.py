@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from broadsheet.core.types import Link
 from broadsheet.discovery import stories
 from broadsheet.inbox import submissions
+from broadsheet.newsroom import permissions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Author, Page, Section, Tag
 from broadsheet.site.attribution import also_carried_by
 from broadsheet.site.context_processors import menu_sections
@@ -146,8 +147,9 @@ def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
 
 
 def _may_see(request: HttpRequest, article: Article) -> bool:
-    """The public sees public stories; staff also see drafts and scheduled ones, as a preview."""
-    return article.is_public or bool(getattr(request.user, "is_staff", False))
+    """The public sees public stories; staff who may see an article in the admin also see it
+    as a draft, submission or scheduled story, as a preview (a Contributor their own only)."""
+    return article.is_public or permissions.may_preview(request.user, article)
 
 
 @require_safe

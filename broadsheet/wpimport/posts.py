@@ -15,7 +15,7 @@ from broadsheet.wpimport.run import ImportRun, http_url, item_label, values_dige
 from broadsheet.wpimport.terms import DEFAULT_SECTION
 from broadsheet.wpimport.wxr import WxrItem, WxrTerm
 
-DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
+DRAFT_STATUSES = frozenset({"draft", "private"})
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 
 
@@ -28,6 +28,9 @@ def post_status(run: ImportRun, item: WxrItem) -> str | None:
     if item.password:
         run.report.warn("password-protected post imported as a draft", label)
         return Article.Status.DRAFT
+    if item.status == "pending":
+        # WordPress's "Pending Review" is ours: it waits for an editor.
+        return Article.Status.PENDING_REVIEW
     if item.status in DRAFT_STATUSES:
         if item.status == "private":
             run.report.warn("private post imported as a draft", label)

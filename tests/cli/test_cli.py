@@ -131,6 +131,20 @@ def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: list[str],
     assert not (tmp_path / "broadsheet.sqlite3").exists()
 
 
+def _roles(conn: sqlite3.Connection) -> dict[str, set[tuple[str, str]]]:
+    """Each group's permissions, as (app label, codename)."""
+    rows = conn.execute(
+        "select g.name, ct.app_label, p.codename from auth_group g"
+        " left join auth_group_permissions gp on gp.group_id = g.id"
+        " left join auth_permission p on p.id = gp.permission_id"
+        " left join django_content_type ct on ct.id = p.content_type_id"
+    ).fetchall()
+    found: dict[str, set[tuple[str, str]]] = {}
+    for group, app_label, codename in rows:
+        found.setdefault(group, set()).add((app_label, codename))
+    return found
+
+
 def test_init_twice_is_idempotent_and_shows_password_once(site) -> None:
     data_dir, first = site
     assert first.returncode == 0, first.stderr
@@ -139,6 +153,9 @@ def test_init_twice_is_idempotent_and_shows_password_once(site) -> None:
     db = data_dir / "broadsheet.sqlite3"
     with sqlite3.connect(db) as conn:
         hash_before = conn.execute("select password from auth_user where username='admin'").fetchone()[0]
+        roles_before = _roles(conn)
+    assert set(roles_before) == {"Contributor", "Author", "Editor", "Operator"}
+    assert ("newsroom", "publish_own_article") in roles_before["Author"]
     assert (data_dir / "static" / "staticfiles.json").exists()
 
     second = run(data_dir, "init")
@@ -150,6 +167,7 @@ def test_init_twice_is_idempotent_and_shows_password_once(site) -> None:
         assert conn.execute("select count(*) from newsroom_page").fetchone()[0] == 6
         assert conn.execute("select count(*) from auth_user").fetchone()[0] == 1
         assert conn.execute("select password from auth_user").fetchone()[0] == hash_before
+        assert _roles(conn) == roles_before
         assert (
             conn.execute("select site_name from newsroom_sitesettings").fetchone()[0]
             == "The Broadsheet Daily"

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from broadsheet.core import clock, lastcopy
@@ -34,6 +35,8 @@ def no_page_cache(settings):
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_user("editor", password="pw-for-tests-only", is_staff=True)
+    # Previews are for staff who may see the article in the admin.
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(user)
     return client
 

@@ -22,6 +22,7 @@ from PIL import Image
 from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.admin import articles as article_admin
+from broadsheet.newsroom.admin import actions as admin_actions
 from broadsheet.newsroom.admin.pagination import CappedPaginator
 from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
 from broadsheet.newsroom.signals import published
@@ -222,7 +223,7 @@ def test_withdraw_action_withdraws_and_announces(
 
 def test_bulk_action_refuses_too_many(admin_client, make_article, monkeypatch):
     drafts = [make_article(publish=False) for _ in range(2)]
-    monkeypatch.setattr(article_admin, "MAX_BULK_ARTICLES", 1)
+    monkeypatch.setattr(admin_actions, "MAX_BULK_ARTICLES", 1)
     response = admin_client.post(
         reverse(ARTICLE_CHANGELIST),
         {"action": "publish_now", "_selected_action": [a.pk for a in drafts]},

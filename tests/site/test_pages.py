@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
@@ -71,6 +72,7 @@ def story(make_article) -> Article:
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_user("editor", password="pw-for-tests-only", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(user)
     return client
 

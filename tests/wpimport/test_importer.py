@@ -217,7 +217,7 @@ def test_older_versions_import(name: str, sticky_wp_id: int, draft_wp_id: int | 
     assert report.total("created") >= 2
     assert article(sticky_wp_id).is_sticky
     if draft_wp_id is not None:
-        assert article(draft_wp_id).status == "draft"  # pending
+        assert article(draft_wp_id).status == "pending_review"  # WordPress's "pending"
 
 
 def test_an_existing_page_with_the_same_slug_takes_the_wordpress_content() -> None:

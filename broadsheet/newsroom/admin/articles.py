@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -17,7 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from broadsheet.core import clock
-from broadsheet.newsroom import services, textsearch
+from broadsheet.newsroom import permissions, services, textsearch
+from broadsheet.newsroom.admin.actions import publish_now, withdraw
 from broadsheet.newsroom.admin.filters import PublishedRangeFilter
 from broadsheet.newsroom.admin.pagination import CappedPaginator, SearchCappedPaginator
 from broadsheet.newsroom.forms import ArticleAdminForm
@@ -25,21 +28,24 @@ from broadsheet.newsroom.models import Article
 
 logger = logging.getLogger(__name__)
 
-# A bulk action publishes or withdraws article by article (so each sends its own signal);
-# beyond this many, "select all" would tie up a request for minutes.
-MAX_BULK_ARTICLES = 500
 # What readers see is the publish permission's, in the admin as in the API (api/permissions.py):
-# without it an editor writes drafts only.
-PUBLISH_PERMISSION = "newsroom.publish_article"
+# without it (on the model, or on one's own articles) an editor writes drafts only. Every
+# save passes the user to services, which check again (newsroom/permissions.py).
+PUBLISH_PERMISSION = permissions.PUBLISH
+# The changelist's "Pending review (n)" counts this many at most.
+MAX_PENDING_COUNT = 999
+# What someone who may not publish an article may set its status to.
+UNPUBLISHED_CHOICES = (Article.Status.DRAFT, Article.Status.PENDING_REVIEW)
 
 STATE_LABELS = {
     "draft": "Draft",
+    "pending_review": "Pending review",
     "scheduled": "Scheduled",
     "published": "Published",
     "withdrawn": "Withdrawn",
 }
 # Worth a look before publication: the public view shows these to staff with a banner.
-PREVIEW_STATES = frozenset({"draft", "scheduled"})
+PREVIEW_STATES = frozenset({"draft", "pending_review", "scheduled"})
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -49,7 +55,12 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return list(STATE_LABELS.items())
+        # What waits for review, counted through the status index, and boundedly.
+        pending = model_admin.get_queryset(request).filter(status=Article.Status.PENDING_REVIEW)
+        waiting = pending[: MAX_PENDING_COUNT + 1].count()
+        shown = f"{MAX_PENDING_COUNT}+" if waiting > MAX_PENDING_COUNT else str(waiting)
+        labels = {**STATE_LABELS, "pending_review": f"Pending review ({shown})"}
+        return list(labels.items())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
         value = self.value()
@@ -57,7 +68,7 @@ class StateFilter(admin.SimpleListFilter):
             return queryset.published()  # type: ignore[attr-defined]
         if value == "scheduled":
             return queryset.scheduled()  # type: ignore[attr-defined]
-        if value in {"draft", "withdrawn"}:
+        if value in {"draft", "pending_review", "withdrawn"}:
             return queryset.filter(status=value)
         return queryset
 
@@ -98,64 +109,6 @@ def _short_time(value: Any) -> str:
     )
 
 
-def _bulk_targets(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]
-) -> list[Article] | None:
-    # Actions get the changelist's queryset, which defers the body; services need it.
-    articles = list(queryset.defer(None).select_related("section", "author")[: MAX_BULK_ARTICLES + 1])
-    if len(articles) > MAX_BULK_ARTICLES:
-        modeladmin.message_user(
-            request,
-            f"Select at most {MAX_BULK_ARTICLES} articles at a time; nothing was changed.",
-            messages.ERROR,
-        )
-        return None
-    return articles
-
-
-def _bulk_done(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, action: str, changed: int, message: str
-) -> None:
-    """Log a bulk action and tell the editor how many articles it changed (`message` has %(n)d)."""
-    logger.info("bulk %s by user %s: %d articles", action, request.user.pk, changed)
-    modeladmin.message_user(
-        request, message % {"n": changed}, messages.SUCCESS if changed else messages.WARNING
-    )
-
-
-@admin.action(description="Publish now", permissions=["publish"])
-def publish_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-    articles = _bulk_targets(modeladmin, request, queryset)
-    if articles is None:
-        return
-    now = clock.now()
-    changed = 0
-    for article in articles:
-        if article.state == "published":
-            continue
-        # Scheduled or undated articles go out now; a withdrawn one returns with its old date.
-        due = article.published_at is None or article.published_at > now
-        services.publish(article, at=now if due else None)
-        changed += 1
-    message = ngettext("%(n)d article published.", "%(n)d articles published.", changed)
-    _bulk_done(modeladmin, request, "publish", changed, message)
-
-
-@admin.action(description="Withdraw", permissions=["publish"])
-def withdraw(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-    articles = _bulk_targets(modeladmin, request, queryset)
-    if articles is None:
-        return
-    changed = 0
-    for article in articles:
-        if article.status == Article.Status.WITHDRAWN:
-            continue
-        services.withdraw(article)
-        changed += 1
-    message = ngettext("%(n)d article withdrawn.", "%(n)d articles withdrawn.", changed)
-    _bulk_done(modeladmin, request, "withdraw", changed, message)
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -189,7 +142,7 @@ class ArticleAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ("author", "tags")
     prepopulated_fields = {"slug": ("headline",)}
-    readonly_fields = ("lead_image_size", "created_at", "updated_at")
+    readonly_fields = ("lead_image_size", "state_display", "created_by", "created_at", "updated_at")
     actions = (publish_now, withdraw)
     save_on_top = True
     # Editors paste bare hosts ("example.com"); assume https, as Django 6 will.
@@ -198,7 +151,12 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Story", {"fields": ("headline", "slug", "dek", "body")}),
         (
             "Filing",
-            {"fields": ("section", "author", "byline", "tags", "status", "published_at", "language")},
+            {
+                "fields": (
+                    *("section", "author", "byline", "tags", "state_display", "status", "published_at"),
+                    *("language", "created_by"),
+                )
+            },
         ),
         (
             "Lead image",
@@ -229,28 +187,53 @@ class ArticleAdmin(admin.ModelAdmin):
         return ArticleChangeList
 
     def may_publish(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        """The user may publish, schedule or withdraw (this article, when one is given)."""
-        user = request.user
-        return user.has_perm(PUBLISH_PERMISSION) or (
-            obj is not None and user.has_perm(PUBLISH_PERMISSION, obj)
-        )
+        """The user may publish, schedule or withdraw this article (None: one they would create)."""
+        return permissions.may_publish(request.user, obj)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        # Read by the actions declared with permissions=["publish"].
+        # Read by the actions declared with permissions=["publish"]; services check each article.
         return self.has_change_permission(request) and self.may_publish(request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        # A published or scheduled article is read-only to someone who may not publish it.
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or obj.status != Article.Status.PUBLISHED or self.may_publish(request, obj)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.has_perm(permissions.CHANGE) or user.has_perm(permissions.VIEW):
+            return queryset
+        # Contributors and Authors see and change their own articles only.
+        return queryset.filter(created_by=user.pk)
 
-    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "status" and not self.may_publish(request):
-            kwargs["choices"] = [
-                (value, label) for value, label in db_field.choices if value != Article.Status.PUBLISHED
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        if super().has_view_permission(request, obj):
+            return True
+        # Their own articles, published ones too (read-only then).
+        user = request.user
+        return permissions.may_change_some(user) if obj is None else permissions.may_change(user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Own articles only, unless the model permission says any; and a published or
+        # scheduled article is read-only to someone who may not publish it.
+        user = request.user
+        if obj is None:
+            return permissions.may_change_some(user)
+        if not permissions.may_change(user, obj):
+            return False
+        return obj.status != Article.Status.PUBLISHED or self.may_publish(request, obj)
+
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        status = form.base_fields.get("status")
+        if isinstance(status, forms.ChoiceField) and not self.may_publish(request, obj):
+            # A Contributor files drafts and submissions (and keeps a status set by an editor).
+            keep = {*UNPUBLISHED_CHOICES, obj.status} if obj is not None else set(UNPUBLISHED_CHOICES)
+            status.choices = [(value, label) for value, label in Article.Status.choices if value in keep]
+        return form
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        # The time is the editor's to set for whoever may not publish.
+        return readonly if self.may_publish(request, obj) else (*readonly, "published_at")
 
     def get_paginator(
         self, request: HttpRequest, queryset: QuerySet, per_page: int, *args: Any, **kwargs: Any
@@ -288,6 +271,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="state", ordering="status")
     def state_display(self, obj: Article) -> str:
+        if obj.pk is None:
+            return "New (not saved)"
         state = obj.state
         return format_html('<span class="bs-state bs-state-{}">{}</span>', state, STATE_LABELS[state])
 
@@ -329,7 +314,10 @@ class ArticleAdmin(admin.ModelAdmin):
         # signal already lists the tag pages. save_related's save_m2m then sets the same
         # tags again, which changes nothing, and no second announcement is made.
         tags = form.cleaned_data.get("tags")
-        services.save_article(obj, tags=[tag.pk for tag in tags] if tags is not None else None)
+        # services refuse (403, nothing written) what this user may not do, whatever was POSTed.
+        services.save_article(
+            obj, tags=[tag.pk for tag in tags] if tags is not None else None, by=request.user
+        )
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         services.delete_article(obj)

@@ -1,4 +1,4 @@
-"""`broadsheet init`: the data directory, database tables, static files, default content and admin.
+"""`broadsheet init`: the data directory, database tables, static files, default content, roles, admin.
 
 Safe to run again: each step leaves what is already there alone (the admin's password too).
 """
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         from broadsheet.core.staticfiles import collect_static
         from broadsheet.demo.analyze import analyze
         from broadsheet.demo.defaults import ensure_admin, ensure_defaults
+        from broadsheet.newsroom.roles import ROLES, ensure_roles
 
         out = self.stdout
         data_dir = Path(settings.DATA_DIR)
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             f"Default content: {len(created['sections'])} sections, {len(created['pages'])} pages created"
             + (", site settings filled" if created["site_settings"] else "")
         )
+        added = ensure_roles()
+        out.write(f"Roles: {', '.join(ROLES)} ({sum(added.values())} permissions added)")
         username = settings.BROADSHEET_ADMIN_USER
         given = settings.BROADSHEET_ADMIN_PASSWORD or None
         password = ensure_admin(username, given)
