@@ -82,6 +82,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "language",
+            "lead_media",
             "lead_image",
             "lead_image_url",
             "lead_image_alt",
@@ -130,6 +131,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Article:
         self._record_lead_image_size()
+        self._copy_library_image()
         article: Article = super().save(commit=commit)
         return article
 
@@ -149,6 +151,19 @@ class ArticleAdminForm(forms.ModelForm):
             logger.warning("lead image upload without a decoded image; size not recorded")
             return
         article.lead_image_width, article.lead_image_height = image.size
+
+    def _copy_library_image(self) -> None:
+        """A library image chosen as the lead: its size, and its alt text, caption and credit
+        where the article has none, go onto the article's lead-image fields, which the feeds,
+        the API and the meta tags read."""
+        chosen = self.cleaned_data.get("lead_media")
+        if "lead_media" not in self.changed_data or chosen is None:
+            return
+        article = self.instance
+        article.lead_image_width, article.lead_image_height = chosen.width, chosen.height
+        article.lead_image_alt = article.lead_image_alt or chosen.alt
+        article.lead_image_caption = article.lead_image_caption or chosen.caption
+        article.lead_image_credit = article.lead_image_credit or chosen.credit
 
 
 def _slug_taken(model: type[Section] | type[Page], slug: str) -> bool:
