@@ -1,0 +1,48 @@
+"""Chromium on the demo home page as a phone sees it (390 px wide, DPR 2): every card picture
+comes from the media library's renditions, and the images it loads weigh at most 150 KB."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.demo.loader import load_demo
+from tests.e2e.test_site import serve_media
+
+IMAGE_BUDGET_BYTES = 150 * 1024
+
+
+@pytest.fixture
+def demo(transactional_db, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+
+
+def test_demo_home_on_a_phone_loads_renditions_within_the_image_budget(browser, live_server, demo):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    serve_media(page, live_server.url)
+    loaded: dict[str, int] = {}
+
+    def record(response) -> None:  # type: ignore[no-untyped-def]
+        if response.request.resource_type == "image" and "/media/" in response.url:
+            loaded[response.url] = len(response.body())
+
+    page.on("response", record)
+    page.goto(live_server.url + "/", wait_until="networkidle")
+    try:
+        pictures = page.locator(".card__media picture")
+        assert pictures.count() >= 5
+        assert page.locator(".card__media img:not([srcset])").count() == 0
+        for source in page.locator('.card__media source[type="image/webp"]').all():
+            assert len((source.get_attribute("srcset") or "").split(",")) >= 3
+        # The lead card is full width: at DPR 2 the browser picks a rendition, not the original.
+        lead = page.locator(".card--lead .card__media img")
+        current = lead.evaluate("img => img.currentSrc")
+        assert "/media/renditions/" in current and current.endswith(".webp"), current
+        assert loaded, "no image was loaded"
+        assert all("/media/renditions/" in url for url in loaded), sorted(loaded)
+        assert sum(loaded.values()) <= IMAGE_BUDGET_BYTES, loaded
+    finally:
+        context.close()
