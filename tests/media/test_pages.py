@@ -115,3 +115,18 @@ def test_pictures_add_no_query_per_card(upload, make_article):
         cache.clear()
         after = {url: _count(Client(), url) for url in urls}
     assert after == before
+
+
+def test_popular_thumbnails_use_renditions(upload, make_article):
+    from django.template.loader import render_to_string
+
+    from broadsheet.readership.popular import compute_popular
+
+    image = upload(halves(1600, 900), alt="Lanterns on the quay")
+    make_article(lead_media=image)
+    item = compute_popular()[0]
+    assert _widths(item["image_srcset"]) == [320, 640, 960, 1280, 1600]
+    assert item["image_src"].endswith("-320.jpeg") and item["image_modern_type"] == "image/webp"
+    html = render_to_string("site/includes/popular.html", {"items": [item]})
+    assert '<picture><source type="image/webp" srcset="' in html and 'sizes="5rem"' in html
+    assert 'alt="Lanterns on the quay"' in html
