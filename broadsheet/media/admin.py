@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -33,8 +32,6 @@ class ImageForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None or "file" not in self.changed_data:
             return upload
-        if self.instance.pk is not None:
-            raise ValidationError("An image's file cannot be replaced; upload the new one as a new image.")
         self.checked_data = services.read_upload(upload)
         check_image(self.checked_data)
         return upload
@@ -65,6 +62,11 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         js = ("media/focal.js",)
         css = {"all": ("media/admin.css",)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Image | None = None) -> Any:
+        # The file is the image: a different picture is a new upload, never a replacement.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return ("file", *fields) if obj is not None else fields
 
     @admin.display(description="image")
     def thumbnail(self, obj: Image) -> SafeString:
