@@ -46,3 +46,46 @@ def test_demo_home_on_a_phone_loads_renditions_within_the_image_budget(browser, 
         assert sum(loaded.values()) <= IMAGE_BUDGET_BYTES, loaded
     finally:
         context.close()
+
+
+@pytest.fixture
+def library_image(transactional_db):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.media import services
+    from tests.media.conftest import halves
+
+    get_user_model().objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
+    return services.upload(halves(1200, 600), name="quay.jpg", alt="Red and blue halves").image
+
+
+def test_an_editor_sets_the_focal_point_by_clicking_and_sees_new_crops(page, live_server, library_image):
+    from broadsheet.media.models import Image
+    from tests.e2e.test_site import watch
+
+    seen = watch(page, live_server.url)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    library_image.refresh_from_db()
+    before = library_image.rendition_set("16:9", "jpeg")
+    assert before  # made by the task after the upload
+
+    page.goto(live_server.url + f"/admin/media/image/{library_image.pk}/change/")
+    picture = page.locator(".focal-picker__image")
+    picture.evaluate("img => img.decode()")
+    box = picture.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    assert abs(float(page.input_value("#id_focal_x")) - 0.25) < 0.02
+    assert abs(float(page.input_value("#id_focal_y")) - 0.75) < 0.02
+    assert page.locator(".focal-picker__mark").is_visible()
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist")
+
+    image = Image.objects.get(pk=library_image.pk)
+    assert abs(image.focal_x - 0.25) < 0.02
+    after = image.rendition_set("16:9", "jpeg")
+    assert after and after != before
+    assert seen.errors == [] and seen.csp_violations() == []
