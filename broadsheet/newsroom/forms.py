@@ -104,6 +104,10 @@ class ArticleAdminForm(forms.ModelForm):
             # services.save_article makes a free slug from the headline when this is empty.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Leave empty to make one from the headline."
+        if "lead_image" in self.fields and "lead_media" in self.fields:
+            # Two fields would both read "Lead image": the library's is the one to use.
+            self.fields["lead_image"].label = "Or upload a file here"
+            self.fields["lead_image"].help_text = "Shown at full size everywhere: prefer the library above."
         if "published_at" in self.fields:
             self.fields[
                 "published_at"

@@ -68,3 +68,14 @@ def test_an_image_in_use_cannot_be_deleted(upload, make_article):
     make_article(lead_media=image)
     with pytest.raises(ProtectedError):
         image.delete()
+
+
+def test_the_scheduler_hook_enqueues_the_clean_up_once_a_day(settings):
+    from django.core.cache import cache
+
+    from broadsheet.media.tasks import schedule_cleanup
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    cache.clear()
+    assert schedule_cleanup() is True
+    assert schedule_cleanup() is False
