@@ -41,7 +41,7 @@ WRITE_ERRORS: dict[int, Any] = {
 
 
 def _with_tags(queryset: Any) -> Any:
-    return queryset.select_related("section", "author").prefetch_related("tags")
+    return queryset.select_related("section", "author", "lead_media").prefetch_related("tags")
 
 
 @router.get(
@@ -230,7 +230,7 @@ def _save(article: Article, tags: list[int] | None) -> Article:
 
 def _editable(request: HttpRequest, article_id: int) -> Article:
     """The article to change, of any status, if the token's user may change it."""
-    article = Article.objects.select_related("section", "author").filter(pk=article_id).first()
+    article = Article.objects.select_related("section", "author", "lead_media").filter(pk=article_id).first()
     if article is None:
         raise NotFound(f"No article with id {article_id}.")
     permissions.require(token_of(request).user, permissions.CHANGE_ARTICLE, "change this article", article)

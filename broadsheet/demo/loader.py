@@ -21,6 +21,8 @@ from broadsheet.core import clock
 from broadsheet.demo import images
 from broadsheet.demo.content import AUTHORS, DemoStory, all_stories
 from broadsheet.demo.defaults import ensure_defaults
+from broadsheet.media import renditions
+from broadsheet.media import services as library
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.readership.models import ArticleViews
@@ -121,6 +123,11 @@ def load_story(
 ) -> Article:
     slug = story_slug(story)
     lead = images.compose(story.section, _seed(slug))
+    # Into the media library, renditions made now so the demo's pages show srcset at once.
+    picture = library.upload(
+        lead.data, name=f"{slug}.jpg", alt=story.caption, caption=story.caption, credit=images.CREDIT
+    ).image
+    renditions.ensure(picture.pk)
     article = Article(
         headline=story.headline,
         slug=slug,
@@ -133,8 +140,8 @@ def load_story(
         lead_image_alt=story.caption,
         lead_image_caption=story.caption,
         lead_image_credit=images.CREDIT,
+        lead_media=picture,
     )
-    article.lead_image.save(f"{slug}.jpg", ContentFile(lead.data), save=False)
     services.save_article(article, tags=[tag.pk for tag in tags])
     services.publish(article, at=now - dt.timedelta(hours=story.hours_ago))
     _record_views(article, now)

@@ -82,6 +82,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "language",
+            "lead_media",
             "lead_image",
             "lead_image_url",
             "lead_image_alt",
@@ -103,6 +104,10 @@ class ArticleAdminForm(forms.ModelForm):
             # services.save_article makes a free slug from the headline when this is empty.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Leave empty to make one from the headline."
+        if "lead_image" in self.fields and "lead_media" in self.fields:
+            # Two fields would both read "Lead image": the library's is the one to use.
+            self.fields["lead_image"].label = "Or upload a file here"
+            self.fields["lead_image"].help_text = "Shown at full size everywhere: prefer the library above."
         if "published_at" in self.fields:
             self.fields[
                 "published_at"
@@ -130,6 +135,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Article:
         self._record_lead_image_size()
+        self._copy_library_image()
         article: Article = super().save(commit=commit)
         return article
 
@@ -149,6 +155,19 @@ class ArticleAdminForm(forms.ModelForm):
             logger.warning("lead image upload without a decoded image; size not recorded")
             return
         article.lead_image_width, article.lead_image_height = image.size
+
+    def _copy_library_image(self) -> None:
+        """A library image chosen as the lead: its size, and its alt text, caption and credit
+        where the article has none, go onto the article's lead-image fields, which the feeds,
+        the API and the meta tags read."""
+        chosen = self.cleaned_data.get("lead_media")
+        if "lead_media" not in self.changed_data or chosen is None:
+            return
+        article = self.instance
+        article.lead_image_width, article.lead_image_height = chosen.width, chosen.height
+        article.lead_image_alt = article.lead_image_alt or chosen.alt
+        article.lead_image_caption = article.lead_image_caption or chosen.caption
+        article.lead_image_credit = article.lead_image_credit or chosen.credit
 
 
 def _clean_shared_slug(slug: str, other: type[Section] | type[Page], other_name: str) -> str:

@@ -141,6 +141,17 @@ class Article(models.Model):
         "sticky", default=False, help_text="Keep at the top of the home page (WordPress 'sticky posts')."
     )
 
+    # The lead image from the media library (renditions with srcset); it wins over the two
+    # older ways below, which stay for remote images (ingest) and articles made before it.
+    lead_media = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of_articles",
+        verbose_name="lead image",
+        help_text="Pick an image from the media library.",
+    )
     lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True)
     lead_image_url = models.URLField(max_length=1000, blank=True, help_text="Remote lead image.")
     lead_image_width = models.PositiveIntegerField(null=True, blank=True)
@@ -230,6 +241,8 @@ class Article(models.Model):
 
     @property
     def lead_image_src(self) -> str:
+        if self.lead_media_id is not None and self.lead_media is not None:
+            return self.lead_media.url
         if self.lead_image:
             return str(self.lead_image.url)
         return safe_http_url(self.lead_image_url)

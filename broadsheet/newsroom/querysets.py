@@ -38,7 +38,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list or card needs, in one query, without the heavy body column."""
-        return self.select_related("section", "author").defer("body")
+        return self.select_related("section", "author", "lead_media").defer("body")
 
     def public_listing(self, **filters: Any) -> ArticleQuerySet:
         return self.published().filter(**filters).for_listing().latest_first()

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from broadsheet.core import clock, lastcopy
+from broadsheet.media.pictures import thumbnail_sources
 from broadsheet.newsroom.models import Article
 from broadsheet.readership.models import ArticleViews
 
@@ -29,14 +30,20 @@ def _popular_item(article: Article, views: int) -> dict[str, Any]:
     src = article.lead_image_src
     width, height = article.lead_image_width, article.lead_image_height
     thumb_height = round(THUMB_WIDTH * height / width) if width and height else THUMB_HEIGHT
+    # A library image: its renditions (srcset), not the full-size original, for an 80 px thumb.
+    library = article.lead_media if article.lead_media_id is not None else None
+    sources = thumbnail_sources(library) if library is not None else {}
     return {
         "id": article.pk,
         "headline": article.headline,
         "url": article.get_absolute_url(),
         "published_at": article.published_at,
         "views": views,
-        "image_src": src,
-        "image_alt": article.lead_image_alt,
+        "image_src": sources.get("src") or src,
+        "image_srcset": sources.get("srcset", ""),
+        "image_modern_srcset": sources.get("modern_srcset", ""),
+        "image_modern_type": sources.get("modern_type", ""),
+        "image_alt": library.alt if library is not None else article.lead_image_alt,
         "image_width": THUMB_WIDTH,
         "image_height": thumb_height,
     }

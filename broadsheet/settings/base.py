@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # django-ninja: its templates and static files serve the API docs page without a CDN.
     "ninja",
     "broadsheet.core",
+    "broadsheet.media",
     "broadsheet.newsroom",
     "broadsheet.search",
     "broadsheet.ingest",
@@ -201,6 +202,17 @@ if BROADSHEET_S3_BUCKET:
         },
     }
 WHITENOISE_USE_FINDERS = False
+# The media library (broadsheet/media): the renditions' modern format beside the JPEG fallback
+# (webp, or avif: smaller files, about ten times slower to make), the upload caps, and the days
+# after which an image nothing refers to is deleted by the clean-up.
+BROADSHEET_IMAGE_FORMAT = env_str("BROADSHEET_IMAGE_FORMAT", "webp").lower()
+if BROADSHEET_IMAGE_FORMAT not in ("webp", "avif"):
+    raise ImproperlyConfigured(
+        f"BROADSHEET_IMAGE_FORMAT must be webp or avif (got {BROADSHEET_IMAGE_FORMAT!r})."
+    )
+BROADSHEET_IMAGE_MAX_BYTES = env_int("BROADSHEET_IMAGE_MAX_MB", 20) * 1024 * 1024
+BROADSHEET_IMAGE_MAX_PIXELS = env_int("BROADSHEET_IMAGE_MAX_MEGAPIXELS", 50) * 1_000_000
+BROADSHEET_MEDIA_ORPHAN_DAYS = env_int("BROADSHEET_MEDIA_ORPHAN_DAYS", 30)
 
 # Email: sent only when EMAIL_HOST is given; otherwise messages are kept in the admin.
 EMAIL_HOST = env_str("EMAIL_HOST")

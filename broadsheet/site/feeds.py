@@ -139,7 +139,7 @@ class LatestFeed(Feed):
         return obj.site.copyright_text or None
 
     def items(self, obj: FeedScope) -> list[Article]:
-        articles = Article.objects.published().select_related("section", "author")
+        articles = Article.objects.published().select_related("section", "author", "lead_media")
         if obj.section is not None:
             articles = articles.in_section(obj.section)
         articles = articles.prefetch_related(
@@ -156,6 +156,8 @@ class LatestFeed(Feed):
             "updated_at",
             "byline",
             "lead_image",
+            "lead_media__id",
+            "lead_media__file",
             "lead_image_url",
             "lead_image_width",
             "lead_image_height",

@@ -45,7 +45,7 @@ HOME_PER_SECTION = 4
 
 
 def _has_image(article: Article) -> bool:
-    return bool(article.lead_image or article.lead_image_url)
+    return bool(article.lead_media_id or article.lead_image or article.lead_image_url)
 
 
 @require_safe
@@ -111,7 +111,7 @@ def _static_page(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     # Tags are prefetched once: the page and its SEO metadata both list them.
     found = (
-        Article.objects.select_related("section", "author", "story_membership__story")
+        Article.objects.select_related("section", "author", "lead_media", "story_membership__story")
         .prefetch_related("tags")
         .filter(slug=slug)
         .first()

@@ -56,7 +56,7 @@ def test_load_demo_creates_public_illustrated_articles_once(django_capture_on_co
     finally:
         published.disconnect(dispatch_uid="test-demo-count")
 
-    articles = list(Article.objects.published().select_related("section", "author"))
+    articles = list(Article.objects.published().select_related("section", "author", "lead_media"))
     assert result.created == len(articles) >= 60
     assert len(set(announced)) == len(articles)  # every story went through the publish service
     assert {a.section.slug for a in articles} == {slug for _, slug, _ in MENU_SECTIONS}
@@ -67,11 +67,17 @@ def test_load_demo_creates_public_illustrated_articles_once(django_capture_on_co
     assert len(shared) >= 5
 
     for article in articles:
-        assert article.lead_image and (article.lead_image_width, article.lead_image_height) == (1200, 675)
-        assert article.lead_image_caption and article.lead_image_credit == images.CREDIT
-        with Image.open(article.lead_image.path) as image:
+        # The lead image is in the media library, with its renditions made.
+        lead = article.lead_media
+        assert lead is not None and (lead.width, lead.height) == (1200, 675)
+        assert (article.lead_image_width, article.lead_image_height) == (1200, 675)
+        assert article.lead_image_caption and article.lead_image_credit == images.CREDIT == lead.credit
+        assert lead.alt and lead.caption == article.lead_image_caption
+        with Image.open(lead.file.path) as image:
             assert image.size == (1200, 675) and image.format == "JPEG"
-        assert 2_000 < article.lead_image.size < 150_000
+        assert 2_000 < lead.file.size < 150_000
+        assert [w for w, _, _ in lead.rendition_set("", "webp")] == [320, 640, 960, 1200]
+        assert [w for w, _, _ in lead.rendition_set("", "jpeg")] == [320, 640, 960, 1200]
         assert now - dt.timedelta(days=61) <= article.published_at <= now
     assert sum(a.published_at >= now - dt.timedelta(hours=48) for a in articles) >= 3
     figures = [a for a in articles if "<figure>" in a.body]

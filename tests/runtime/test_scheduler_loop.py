@@ -45,6 +45,7 @@ def test_the_loop_ticks_at_once_and_stops_when_asked() -> None:
 def test_every_app_declares_its_hooks_and_they_resolve_to_callables() -> None:
     # In INSTALLED_APPS order, as the scheduler runs them; the runtime imports none of them.
     assert [hook.task for hook in scheduler.declared()] == [
+        "broadsheet.media.tasks.schedule_cleanup",
         "broadsheet.ingest.tasks.schedule_due_sources",
         "broadsheet.discovery.tasks.schedule_refresh",
         "broadsheet.readership.tasks.schedule_refresh",

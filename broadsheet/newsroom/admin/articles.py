@@ -140,7 +140,7 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # Facet counts are one COUNT per filter choice over the whole table.
     show_facets = admin.ShowFacets.NEVER
-    autocomplete_fields = ("author", "tags")
+    autocomplete_fields = ("author", "tags", "lead_media")
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("lead_image_size", "state_display", "created_by", "created_at", "updated_at")
     actions = (publish_now, withdraw)
@@ -162,6 +162,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "Lead image",
             {
                 "fields": (
+                    "lead_media",
                     "lead_image",
                     "lead_image_size",
                     "lead_image_url",

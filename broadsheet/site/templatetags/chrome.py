@@ -81,6 +81,18 @@ def site_sidebar(context: Context) -> SafeString:
     return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/sidebar.html", **data))
 
 
+def _card_sizes(variant: str, thumb: bool) -> str:
+    """The card picture's `sizes`, from site.css: the lead takes 3/5 of the main column from
+    48rem; rows a 13rem column from 36rem; a grid's cards a column of at least 11rem, and on
+    phones its later cards a 7rem thumbnail."""
+    if variant == "lead":
+        return "(min-width: 60rem) 30rem, (min-width: 48rem) 55vw, 100vw"
+    if variant == "row":
+        return "(min-width: 36rem) 13rem, 100vw"
+    phone = "7rem" if thumb else "100vw"
+    return f"(max-width: 35.99rem) {phone}, (min-width: 60rem) 15rem, 45vw"
+
+
 @register.simple_tag(takes_context=True)
 def card(
     context: Context,
@@ -89,10 +101,16 @@ def card(
     level: str | int = "3",
     show_dek: bool = False,
     eager: bool = False,
+    thumb: bool = False,
 ) -> SafeString:
-    """One article card; `a` must come with its section and author loaded (for_listing())."""
+    """One article card; `a` must come with its section, author and lead_media loaded
+    (for_listing()). `thumb`: a grid's later card, which phones show as a small thumbnail."""
+    sizes = _card_sizes(variant, bool(thumb))
+    image = a.lead_media if a.lead_media_id is not None else None
     key = (
         "card",
+        image.memo_key if image is not None else None,
+        sizes,
         a.pk,
         a.updated_at,
         a.slug,
@@ -104,7 +122,14 @@ def card(
         bool(show_dek),
         bool(eager),
     )
-    values = {"a": a, "variant": variant, "level": level, "show_dek": show_dek, "eager": eager}
+    values = {
+        "a": a,
+        "variant": variant,
+        "level": level,
+        "show_dek": show_dek,
+        "eager": eager,
+        "sizes": sizes,
+    }
     return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/card.html", **values))
 
 
@@ -123,6 +148,7 @@ def story(context: Context) -> SafeString:
         (section.pk, section.slug, section.name),
         (author.pk, author.slug, author.name) if author else None,
         article.display_byline,
+        article.lead_media.memo_key if article.lead_media_id is not None and article.lead_media else None,
         tuple((t.pk, t.slug, t.name) for t in context.get("tags") or ()),
         tuple(context.get("also_carried") or ()),
         tuple(context.get("shares") or ()),
