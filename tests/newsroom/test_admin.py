@@ -21,7 +21,6 @@ from PIL import Image
 
 from broadsheet.core import clock
 from broadsheet.newsroom import services
-from broadsheet.newsroom.admin import articles as article_admin
 from broadsheet.newsroom.admin import actions as admin_actions
 from broadsheet.newsroom.admin.pagination import CappedPaginator
 from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag

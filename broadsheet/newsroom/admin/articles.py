@@ -6,9 +6,8 @@ import logging
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -16,9 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import ngettext
 
-from broadsheet.core import clock
 from broadsheet.newsroom import permissions, services, textsearch
 from broadsheet.newsroom.admin.actions import publish_now, withdraw
 from broadsheet.newsroom.admin.filters import PublishedRangeFilter
