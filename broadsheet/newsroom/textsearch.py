@@ -74,6 +74,32 @@ def sqlite_rebuild_sql() -> str:
     return f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')"
 
 
+def repair_sqlite_index(using: str = "default", **kwargs: object) -> bool:
+    """After `migrate`: put back the FTS5 triggers if a later migration dropped them.
+
+    SQLite cannot alter a column in place, so Django rebuilds the article table for such a
+    migration (new table, copy, drop, rename), and dropping the old table drops its triggers:
+    search would then quietly stop seeing new and edited articles. Connected to post_migrate;
+    True when it had to repair.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        wanted = {FTS_TABLE, *(f"{FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au"))}
+        marks = ", ".join(["%s"] * len(wanted))
+        cursor.execute(f"SELECT name FROM sqlite_master WHERE name IN ({marks})", sorted(wanted))
+        found = {name for (name,) in cursor.fetchall()}
+        if FTS_TABLE not in found or wanted <= found:
+            return False  # not installed (before its migration), or whole
+        for sql in sqlite_create_sql():
+            cursor.execute(sql)
+        cursor.execute(sqlite_rebuild_sql())
+    return True
+
+
 def sqlite_drop_sql() -> list[str]:
     return [
         *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")),

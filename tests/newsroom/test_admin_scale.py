@@ -207,3 +207,23 @@ def test_only_the_indexed_date_column_sorts(admin_client, make_article):
     html = _get(admin_client)[0].content.decode()
     sortable = re.findall(r'<th scope="col" class="sortable[^"]*column-(\w+)', html)
     assert sortable == ["published_display"], sortable
+
+
+@pytest.mark.django_db
+def test_a_table_rebuild_that_drops_the_search_triggers_is_repaired_after_migrate(make_article):
+    """SQLite rebuilds the article table to alter a column, which drops its triggers."""
+    from django.db import connection
+
+    from broadsheet.newsroom import textsearch
+
+    if connection.vendor != "sqlite":
+        assert textsearch.repair_sqlite_index() is False
+        return
+    with connection.cursor() as cursor:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER {textsearch.FTS_TABLE}_{suffix}")
+    make_article(headline="Lantern festival moves to the quay")
+    assert textsearch.repair_sqlite_index() is True
+    assert textsearch.repair_sqlite_index() is False
+    found = textsearch.search(Article.objects.all(), "lantern")
+    assert list(found.values_list("headline", flat=True)) == ["Lantern festival moves to the quay"]

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("newsroom", "0008_move_article_views_to_readership"),
+        ("newsroom", "0011_article_section_date_index"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

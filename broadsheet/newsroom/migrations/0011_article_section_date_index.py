@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0009_article_text_search_indexes'),
+        ('newsroom', '0010_article_lead_media'),
     ]
 
     operations = [

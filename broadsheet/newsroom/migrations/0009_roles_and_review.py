@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0010_article_section_date_index'),
+        ('newsroom', '0008_move_article_views_to_readership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

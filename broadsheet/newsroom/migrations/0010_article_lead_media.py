@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('media', '0001_library'),
-        ('newsroom', '0011_roles_and_review'),
+        ('newsroom', '0009_roles_and_review'),
     ]
 
     operations = [
