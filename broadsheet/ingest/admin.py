@@ -7,25 +7,93 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from broadsheet.core import clock
-from broadsheet.core.markup_cost import MarkupTooComplex
+from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import sanitize_html
-from broadsheet.ingest.errors import IngestError
-from broadsheet.ingest.extract import ExtractionRules, extract_article
-from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
+from broadsheet.ingest.errors import ExtractError, IngestError
+from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
+from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
-from broadsheet.ingest.tasks import ingest_source_task
+from broadsheet.ingest.pipeline import fetch_and_extract
+from broadsheet.ingest.siterules import rules_as_lines, rules_from_lines
+from broadsheet.ingest.tasks import ingest_source_task, reextract_source_task
+
+SELECTOR_HELP = "One CSS selector per line (tag, #id, .class, [attr], [attr*=value], > and descendant)."
+
+
+def _rules_fields() -> tuple[forms.CharField, forms.CharField]:
+    keep = forms.CharField(
+        label="Keep only",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text="The story's container, e.g. article .story-body. " + SELECTOR_HELP,
+    )
+    drop = forms.CharField(
+        label="Drop",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text="Clutter inside it, e.g. .newsletter-signup. " + SELECTOR_HELP,
+    )
+    return keep, drop
+
+
+def _clean_rules(form: forms.BaseForm) -> ExtractionRules | None:
+    """The rules the form's two fields describe; a selector we cannot use is its field's error."""
+    texts = {name: form.cleaned_data.get(name) or "" for name in ("keep", "drop")}
+    for name, text in texts.items():
+        try:
+            rules_from_lines(**{name: text})
+        except ExtractError as exc:
+            form.add_error(name, str(exc))
+    if form.has_error("keep") or form.has_error("drop"):
+        return None
+    return rules_from_lines(**texts)
+
+
+class SourceAdminForm(forms.ModelForm):
+    """Extraction rules as two lists of selectors, checked as the pipeline will read them."""
+
+    keep, drop = _rules_fields()
+
+    class Meta:
+        model = Source
+        # The admin's fieldsets choose what shows; extraction_rules is written from keep/drop.
+        fields = [
+            *("feed_url", "name", "home_url", "section", "mode", "publish_directly", "enabled"),
+            *("include_keywords", "exclude_keywords", "next_check_at", "check_interval"),
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            rules = ExtractionRules.from_json(self.instance.extraction_rules)
+            self.initial["keep"], self.initial["drop"] = rules_as_lines(rules)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.rules = _clean_rules(self)
+        return cleaned
+
+    def save(self, commit: bool = True) -> Source:
+        if self.rules is not None:
+            self.instance.extraction_rules = self.rules.as_json()
+        return super().save(commit)
 
 
 class PreviewForm(forms.Form):
     url = forms.URLField(label="Article URL", max_length=1000, assume_scheme="https")
-    keep = forms.CharField(required=False, help_text="CSS selectors to keep, comma-separated lines.")
-    drop = forms.CharField(required=False, help_text="CSS selectors to drop.")
+    keep, drop = _rules_fields()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.rules = _clean_rules(self)
+        return cleaned
 
 
 # What fetching records about a source: shown in its own fieldset, never edited by hand.
@@ -43,6 +111,7 @@ HEALTH_FIELDS = (
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
     list_display = [
         "__str__",
         "section",
@@ -57,14 +126,23 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["enabled", "mode", "section"]
     search_fields = ["name", "feed_url"]
-    actions = ["fetch_now"]
-    readonly_fields = ["etag", "last_modified", *HEALTH_FIELDS]
+    actions = ["fetch_now", "reextract_past_stories"]
+    readonly_fields = ["etag", "last_modified", "rules_problem", *HEALTH_FIELDS]
     fieldsets = [
         (
             None,
             {"fields": ["feed_url", "name", "home_url", "section", "mode", "publish_directly", "enabled"]},
         ),
-        ("Rules", {"fields": ["include_keywords", "exclude_keywords", "extraction_rules"]}),
+        ("Keywords", {"fields": ["include_keywords", "exclude_keywords"]}),
+        (
+            "Extraction rules",
+            {
+                "fields": ["keep", "drop", "rules_problem"],
+                "description": "Applied to each story's page before the automatic extractor; when "
+                "they find nothing, or only a few words, the page is extracted without them and "
+                "the reason shows here. Try them on a page with Preview rules (above).",
+            },
+        ),
         ("Schedule", {"fields": ["next_check_at", "check_interval", "etag", "last_modified"]}),
         ("Health", {"fields": HEALTH_FIELDS}),
     ]
@@ -84,6 +162,22 @@ class SourceAdmin(admin.ModelAdmin):
             ingest_source_task.enqueue(source.pk)
         messages.info(request, f"Queued {queryset.count()} source(s) for fetching.")
 
+    @admin.action(description="Re-extract past stories (full-text sources)")
+    def reextract_past_stories(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        full = [source.pk for source in queryset if source.mode == Source.Mode.FULL]
+        for source_id in full:
+            reextract_source_task.enqueue(source_id, REEXTRACT_LIMIT)
+        if full:
+            messages.info(
+                request,
+                f"Re-extracting the newest {REEXTRACT_LIMIT} stories of {len(full)} source(s) in the background.",
+            )
+        skipped = len(queryset) - len(full)
+        if skipped:
+            messages.warning(
+                request, f"{skipped} excerpt-mode source(s) skipped: their stories are the feed's summaries."
+            )
+
     def get_urls(self) -> list[URLPattern]:
         preview = path(
             "preview/", self.admin_site.admin_view(self.preview_view), name="ingest_source_preview"
@@ -91,38 +185,89 @@ class SourceAdmin(admin.ModelAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:
-        """Run the pipeline's own fetch, extract and sanitise steps on any URL and show the result."""
-        form = PreviewForm(request.POST or None)
+        """Run the pipeline's own fetch and extract step (rules, and the fallback when they
+        break) and its sanitiser on any URL, and show the result; for a source, save the rules
+        tried and re-extract its past stories with them."""
+        source = _source_from(request)
+        if source is not None and not self.has_view_permission(request, source):
+            raise PermissionDenied
+        form = PreviewForm(request.POST or None, initial=_preview_initial(source))
         result: dict[str, Any] | None = None
         error = ""
-        if request.method == "POST" and form.is_valid():
-            rules = {
-                "keep": [s for s in form.cleaned_data["keep"].split(",") if s.strip()],
-                "drop": [s for s in form.cleaned_data["drop"].split(",") if s.strip()],
-            }
-            try:
-                with Fetcher() as fetcher:
-                    fetched = fetcher.fetch(form.cleaned_data["url"], accept=PAGE_ACCEPT)
-                if not fetched.ok:
-                    raise IngestError(f"HTTP {fetched.status}")
-                extracted = extract_article(
-                    fetched.content, fetched.final_url, rules=ExtractionRules.from_json(rules)
+        if request.method == "POST" and form.is_valid() and form.rules is not None:
+            if source is not None and request.POST.get("save"):
+                return self._save_rules(
+                    request, source, form.rules, reextract=request.POST["save"] == "reextract"
                 )
-                result = {
-                    "extracted": extracted,
-                    "body": sanitize_html(extracted.body_html, base_url=fetched.final_url),
-                }
+            try:
+                result = _preview(form.cleaned_data["url"], form.rules)
             except (IngestError, MarkupTooComplex) as exc:
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Extraction preview",
+            "title": f"Extraction rules: {source}" if source else "Extraction preview",
             "form": form,
             "result": result,
             "error": error,
+            "source": source,
+            "may_save": source is not None and self.has_change_permission(request, source),
+            "reextract_limit": REEXTRACT_LIMIT,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/ingest/preview.html", context)
+
+    def _save_rules(
+        self, request: HttpRequest, source: Source, rules: ExtractionRules, *, reextract: bool
+    ) -> HttpResponse:
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        Source.objects.filter(pk=source.pk).update(extraction_rules=rules.as_json(), rules_problem="")
+        messages.success(request, f"Saved the extraction rules of {source}.")
+        if reextract:
+            if source.mode != Source.Mode.FULL:
+                messages.warning(request, "Nothing to re-extract: this source keeps the feed's summaries.")
+            else:
+                reextract_source_task.enqueue(source.pk, REEXTRACT_LIMIT)
+                messages.info(
+                    request, f"Re-extracting its newest {REEXTRACT_LIMIT} stories in the background."
+                )
+        return HttpResponseRedirect(reverse("admin:ingest_source_change", args=[source.pk]))
+
+
+# Stories a re-extraction started from the admin rebuilds (the CLI takes --limit).
+REEXTRACT_LIMIT = 100
+
+
+def _source_from(request: HttpRequest) -> Source | None:
+    raw = request.GET.get("source", "")
+    if not raw.isdigit():
+        return None
+    source = Source.objects.filter(pk=int(raw)).first()
+    if source is None:
+        raise Http404("No such source.")
+    return source
+
+
+def _preview_initial(source: Source | None) -> dict[str, str]:
+    if source is None:
+        return {}
+    keep, drop = rules_as_lines(ExtractionRules.from_json(source.extraction_rules))
+    latest = Entry.objects.filter(source=source).exclude(canonical_url="").order_by("-first_seen_at").first()
+    return {"url": latest.canonical_url if latest else "", "keep": keep, "drop": drop}
+
+
+def _preview(url: str, rules: ExtractionRules) -> dict[str, Any]:
+    with Fetcher() as fetcher:
+        ruled = fetch_and_extract(fetcher, url, rules, ExtractOptions())
+    body = sanitize_html(ruled.extracted.body_html, base_url=ruled.extracted.url or url)
+    check_sanitised(body)
+    return {
+        "extracted": ruled.extracted,
+        "body": body,
+        "words": len(ruled.extracted.text.split()),
+        "problem": ruled.problem,
+        "used_rules": ruled.used_rules,
+    }
 
 
 @admin.register(FetchLog)

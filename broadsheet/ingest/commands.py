@@ -20,6 +20,7 @@ from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import ParsedFeed, parse_feed
 from broadsheet.ingest.pipeline import ingest_source
+from broadsheet.ingest.reextract import ReextractReport, reextract_source
 from broadsheet.ingest.report import IngestReport
 from broadsheet.newsroom.models import Section
 
@@ -157,6 +158,17 @@ def check_source(source_id: int, *, fetcher: Fetcher | None = None) -> list[dict
             }
         )
     return rows
+
+
+def reextract(source_id: int, *, limit: int, fetcher: Fetcher | None = None) -> ReextractReport:
+    """Rebuild a full-text source's recent stories with its current rules (ingest/reextract.py)."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        raise SourceError(f"no source with id {source_id}")
+    if fetcher is not None:
+        return reextract_source(source, fetcher, limit=limit)
+    with Fetcher() as own:
+        return reextract_source(source, own, limit=limit)
 
 
 def import_opml(path: str, *, section: str | None = None) -> list[Source]:

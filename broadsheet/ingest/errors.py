@@ -12,6 +12,7 @@ IngestError
 ├── TooComplexError            an entry's HTML is too big or too deep to sanitise in bounded time
 │                              (core.markup_cost.MarkupTooComplex, told as an ingest error)
 └── SourceError                bad operator input (no feed found, unknown source)
+    └── NothingToReextract     re-extraction asked of a source that keeps no page text
 """
 
 from __future__ import annotations
@@ -62,3 +63,7 @@ class TooComplexError(IngestError):
 
 class SourceError(IngestError):
     pass
+
+
+class NothingToReextract(SourceError):
+    """The source keeps no page text (excerpt mode): its stories are the feed's summaries."""

@@ -62,6 +62,10 @@ class ExtractionRules:
             css_to_xpath(selector)  # fail early, with the selector named
         return rules
 
+    def as_json(self) -> dict[str, list[str]]:
+        """What Source.extraction_rules stores: only the lists that have selectors."""
+        return {key: list(value) for key, value in (("keep", self.keep), ("drop", self.drop)) if value}
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:

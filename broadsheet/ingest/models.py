@@ -45,6 +45,9 @@ class Source(models.Model):
         blank=True,
         help_text='CSS selectors applied before extraction: {"keep": ["article"], "drop": [".ad"]}',
     )
+    # Why the rules were last set aside for the automatic extractor (ingest/siterules.py);
+    # empty while they work.
+    rules_problem = models.TextField(blank=True, default="", editable=False)
     enabled = models.BooleanField(default=True)
 
     # Schedule and conditional GET.

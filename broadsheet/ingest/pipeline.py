@@ -31,11 +31,12 @@ from broadsheet.ingest.dedupe import (
     simhash,
 )
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
-from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
+from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
+from broadsheet.ingest.siterules import RuledExtraction, extract_by_rules
 from broadsheet.newsroom.models import Section
 
 logger = logging.getLogger(__name__)
@@ -132,14 +133,25 @@ def needs_page(verdict: Verdict, entry: FeedEntry, options: RunOptions) -> bool:
 
 
 def fetch_and_extract(
-    fetcher: Fetcher, entry: FeedEntry, rules: ExtractionRules, options: ExtractOptions
-) -> Extracted:
-    result = fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
+    fetcher: Fetcher, url: str, rules: ExtractionRules, options: ExtractOptions, image_credit: str = ""
+) -> RuledExtraction:
+    """Fetch a story's page and extract it with the source's rules (or without, when they break:
+    siterules.py). The admin's rules preview and re-extraction run this same function."""
+    result = fetcher.fetch(url, accept=PAGE_ACCEPT)
     if not result.ok or result.not_modified:
-        raise HTTPStatusError(f"HTTP {result.status} for {entry.url}", result.status)
-    return extract_article(
-        result.content, result.final_url, rules=rules, options=options, image_credit=entry.image_credit
+        raise HTTPStatusError(f"HTTP {result.status} for {url}", result.status)
+    return extract_by_rules(
+        result.content, result.final_url, rules=rules, options=options, image_credit=image_credit
     )
+
+
+def note_rules_outcome(source: Source, url: str, ruled: RuledExtraction) -> None:
+    """Keep the source's `rules_problem` true to the last page extracted, writing only on a change."""
+    problem = f"{ruled.problem} on {url}"[:1000] if ruled.problem else ""
+    if (ruled.problem or ruled.used_rules) and problem != source.rules_problem:
+        if problem:
+            logger.warning("source %s: extraction rules set aside: %s", source.pk, problem)
+        publish.record_fetch(source, rules_problem=problem)
 
 
 def process_entry(
@@ -161,7 +173,9 @@ def process_entry(
     if needs_page(verdict, entry, options):
         try:
             rules = ExtractionRules.from_json(source.extraction_rules)
-            extracted = fetch_and_extract(fetcher, entry, rules, options.extract)
+            ruled = fetch_and_extract(fetcher, entry.url, rules, options.extract, entry.image_credit)
+            note_rules_outcome(source, entry.url, ruled)
+            extracted = ruled.extracted
         except IngestError as exc:
             if source.mode == Source.Mode.FULL and not (entry.content_html or entry.summary_html):
                 raise

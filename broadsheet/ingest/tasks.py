@@ -48,3 +48,17 @@ def schedule_due_sources() -> int:
     if claimed:
         logger.info("enqueued %d due sources", len(claimed))
     return len(claimed)
+
+
+@task()
+def reextract_source_task(source_id: int, limit: int = 100) -> dict[str, object]:
+    """Rebuild the bodies of a source's recent stories with its current rules (ingest/reextract.py)."""
+    from broadsheet.ingest.reextract import reextract_source
+
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return {"source_id": source_id, "skipped": "gone"}
+    with Fetcher() as fetcher:
+        report = reextract_source(source, fetcher, limit=limit)
+    logger.info("source %s re-extracted: %s", source_id, report.summary())
+    return report.as_dict()

@@ -1,4 +1,4 @@
-"""`broadsheet sources add|list|remove|check|import-opml|export-opml` (also `manage.py sources`).
+"""`broadsheet sources add|list|remove|check|reextract|import-opml|export-opml` (also `manage.py sources`).
 
 The work is in `broadsheet.ingest.commands`; this parses arguments and prints (core.console).
 """
@@ -35,6 +35,17 @@ class Command(BaseCommand):
         remove.add_argument("id", type=source_id)
         check = actions.add_parser("check", help="fetch a source now and show what would be imported")
         check.add_argument("id", type=source_id)
+        reextract = actions.add_parser(
+            "reextract",
+            help="fetch a full-text source's recent stories again and rebuild them with its rules",
+        )
+        reextract.add_argument("id", type=source_id)
+        reextract.add_argument(
+            "--limit",
+            type=partial(positive_int, what="a number of stories, a positive integer"),
+            default=100,
+            help="newest stories to re-extract (default 100, at most 2000)",
+        )
         opml_in = actions.add_parser("import-opml", help="add every feed listed in an OPML file")
         opml_in.add_argument("file")
         opml_in.add_argument("--section", help="file the imported sources' stories here")
@@ -74,6 +85,11 @@ class Command(BaseCommand):
                 [[r["action"], r["title"][:70], r["url"]] for r in rows],
                 empty="The feed has no entries.",
             )
+        elif action == "reextract":
+            report = commands.reextract(options["id"], limit=options["limit"])
+            self.stdout.write(f"Re-extracted source {options['id']}: {report.summary()}")
+            for problem in report.problems[:10]:
+                self.stderr.write(f"  {problem}")
         elif action == "import-opml":
             created = commands.import_opml(options["file"], section=options["section"])
             self.stdout.write(
