@@ -1,10 +1,12 @@
 """The newsroom's roles: four groups of permissions that `broadsheet init` creates.
 
     Contributor  writes drafts and submits them for review; changes only their own articles,
-                 and only while they are not public; cannot publish.
-    Author       a Contributor who also publishes, schedules and withdraws their own articles.
-    Editor       publishes, schedules and withdraws any article; sections, pages, tags and
-                 authors; reads and answers the inbox (messages and takedown requests).
+                 and only while they are not public; cannot publish; picks library images.
+    Author       a Contributor who also publishes, schedules and withdraws their own articles,
+                 and uploads images to the library.
+    Editor       publishes, schedules and withdraws any article; sections, pages, tags,
+                 authors and the image library; reads and answers the inbox (messages and
+                 takedown requests).
     Operator     sources, site settings and API tokens; no article permissions at all.
 
 Everything else (task results, tombstones, fetch logs, syndications, the search change log,
@@ -28,15 +30,19 @@ def _crud(app_label: str, model: str, *actions: str) -> tuple[str, ...]:
     return tuple(f"{app_label}.{action}_{model}" for action in actions or ("add", "change", "delete", "view"))
 
 
-# What the article form's section select, author and tag autocompletes need to read.
-_FILING = ("newsroom.view_section", "newsroom.view_author", "newsroom.view_tag")
+# What the article form's section select, author, tag and image autocompletes need to read.
+_FILING = ("newsroom.view_section", "newsroom.view_author", "newsroom.view_tag", "media.view_image")
 _CONTRIBUTOR = ("newsroom.add_article", "newsroom.change_own_article", *_FILING)
+# As in WordPress, a Contributor picks pictures from the library and an Author also uploads
+# them (and sets their alt text, caption, credit and focal point); deleting is an Editor's.
+_UPLOADS = ("media.add_image", "media.change_image")
 
 ROLES: dict[str, tuple[str, ...]] = {
     CONTRIBUTOR: _CONTRIBUTOR,
-    AUTHOR: (*_CONTRIBUTOR, "newsroom.publish_own_article"),
+    AUTHOR: (*_CONTRIBUTOR, "newsroom.publish_own_article", *_UPLOADS),
     EDITOR: (
         *_crud("newsroom", "article"),
+        *_crud("media", "image"),
         "newsroom.publish_article",
         *_crud("newsroom", "section"),
         *_crud("newsroom", "page"),

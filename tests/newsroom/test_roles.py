@@ -61,6 +61,7 @@ INTERNAL_MODELS = {
     "discovery.pendingarticle",
     "readership.articleviews",
     "readership.hourlyviews",
+    "media.rendition",
 }
 
 
@@ -463,3 +464,26 @@ def test_writers_can_file_with_the_author_and_tag_autocompletes(people, author, 
         assert [r["text"] for r in response.json()["results"]] == [expected]
     # Reading is all: the structure's forms are the editor's.
     assert client.get(reverse("admin:newsroom_tag_add")).status_code == 403
+
+
+# --- the image library -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "browse", "upload", "delete"),
+    [
+        ("cora", 200, 403, False),  # a Contributor picks from the library
+        ("ada", 200, 200, False),  # an Author also uploads
+        ("eve", 200, 200, True),  # an Editor also deletes
+        ("otto", 403, 403, False),  # an Operator has no part in it
+    ],
+)
+def test_the_image_library_by_role(people, name, browse, upload, delete):
+    client = client_for(people[name])
+    assert client.get(reverse("admin:media_image_changelist")).status_code == browse
+    autocomplete = reverse("admin:autocomplete") + (
+        "?app_label=newsroom&model_name=article&field_name=lead_media&term="
+    )
+    assert client.get(autocomplete).status_code == browse
+    assert client.get(reverse("admin:media_image_add")).status_code == upload
+    assert people[name].has_perm("media.delete_image") is delete
