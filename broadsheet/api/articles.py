@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from ninja import Path, Query, Router, Status
@@ -147,8 +147,22 @@ def _tags(names: list[str], user: Any) -> list[int]:
         found.append(tag or slug)
     if missing:
         permissions.require(user, permissions.ADD_TAG, f"create tags ({', '.join(sorted(missing.values()))})")
-    created = {slug: Tag.objects.create(name=name, slug=slug) for slug, name in missing.items()}
+    created = {slug: create_tag(slug, name) for slug, name in missing.items()}
     return [tag.pk if isinstance(tag, Tag) else created[tag].pk for tag in found]
+
+
+def create_tag(slug: str, name: str) -> Tag:
+    """Make the tag, or take the one another request made since we looked: two writers naming
+    the same new tag at once must both succeed with the same tag, not one of them fail with a
+    unique-constraint error."""
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(name=name, slug=slug)
+    except IntegrityError:
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            raise
+        return tag
 
 
 def _check_markup(body_html: str) -> None:

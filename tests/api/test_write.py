@@ -294,3 +294,14 @@ def test_add_source_refuses_private_addresses_by_default(writer, db, feed_server
 def test_add_source_with_unknown_section(writer, db, fake_fetcher):
     response = _post(writer, "/api/v1/sources", {"url": "https://feeds.example.test/rss", "section": "nope"})
     assert response.status_code == 422 and response.json()["error"]["code"] == "bad_source"
+
+
+def test_a_tag_made_by_another_request_meanwhile_is_taken_not_a_server_error(db):
+    # Two writers naming the same new tag both find it missing; the second to create it meets
+    # the unique constraint and must take the first one's tag.
+    from broadsheet.api.articles import create_tag
+
+    first = create_tag("harbour-works", "Harbour works")
+    assert create_tag("harbour-works", "Harbour works") == first
+    assert create_tag("harbour-works", "harbour works") == first  # same slug, other case
+    assert Tag.objects.count() == 1
