@@ -21,8 +21,8 @@ from django.db import transaction
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
-from broadsheet.newsroom import permissions, revisions
 from broadsheet.media.models import Image
+from broadsheet.newsroom import permissions, revisions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Tag, unique_slug
 from broadsheet.newsroom.signals import ArticleSnapshot, published
 
@@ -187,7 +187,7 @@ def restore_revision(article: Article, version: Any, *, by: Any) -> Article:
         raise ValueError("That revision belongs to another article.")
     stored = version.field_dict  # keyed by attname: "lead_media_id", "tags"
     for name in revisions.restored_fields():
-        key = Article._meta.get_field(name).attname
+        key = getattr(Article._meta.get_field(name), "attname", name)
         if name == "tags" or key not in stored:
             continue
         value = stored[key]

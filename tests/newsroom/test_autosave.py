@@ -56,7 +56,9 @@ def test_autosave_keeps_the_form_aside_and_never_touches_the_article(people, sec
     stamp = Article.objects.get(pk=article.pk).updated_at
     client = client_for(eve)
     fields = {"headline": "Typed headline", "body": "<p>Typed</p>", "tags": ["3", "4"]}
-    answer = post_json(client, AUTOSAVE, {"article": article.pk, "fields": fields, "labels": {"tags": {"3": "A"}}})
+    answer = post_json(
+        client, AUTOSAVE, {"article": article.pk, "fields": fields, "labels": {"tags": {"3": "A"}}}
+    )
     assert answer.status_code == 200 and answer.json()["label"].startswith("Saved draft ")
     post_json(client, AUTOSAVE, {"article": article.pk, "fields": {**fields, "headline": "Typed again"}})
 
@@ -71,8 +73,12 @@ def test_autosave_keeps_the_form_aside_and_never_touches_the_article(people, sec
     assert "Restore autosaved version from" in page.content.decode()
     assert 'id="bs-autosave-data"' in page.content.decode()
     form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in ("headline", "slug", "dek", "body", "status", "language")}
-    data.update({"section": section.pk, "_save": "Save", "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    data = {
+        name: form[name].value() or "" for name in ("headline", "slug", "dek", "body", "status", "language")
+    }
+    data.update(
+        {"section": section.pk, "_save": "Save", "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
     assert client.post(reverse("admin:newsroom_article_change", args=[article.pk]), data).status_code == 302
     assert not ArticleAutosave.objects.exists()
 
@@ -144,7 +150,9 @@ def test_an_autosave_too_big_is_refused(people):
 def test_autosave_needs_post_and_the_csrf_token(people):
     client = client_for(people["eve"])
     assert client.get(reverse(AUTOSAVE)).status_code == 405
-    no_token = client.post(reverse(AUTOSAVE), b'{"article": null, "fields": {}}', content_type="application/json")
+    no_token = client.post(
+        reverse(AUTOSAVE), b'{"article": null, "fields": {}}', content_type="application/json"
+    )
     assert no_token.status_code == 403
     assert not ArticleAutosave.objects.exists()
 

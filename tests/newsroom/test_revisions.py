@@ -78,7 +78,9 @@ def test_writes_made_for_no_one_record_too_but_not_the_feed_pipelines(db, sectio
 
 def test_the_first_edit_of_an_article_without_history_keeps_what_was_stored(people, section):
     feed = services.save_article(
-        Article(headline="Wire story", section=section, body="<p>As sent.</p>", canonical_url="https://w.example/")
+        Article(
+            headline="Wire story", section=section, body="<p>As sent.</p>", canonical_url="https://w.example/"
+        )
     )
     feed.body = "<p>Edited by us.</p>"
     services.save_article(feed, by=people["eve"])
@@ -100,7 +102,11 @@ def test_restore_puts_back_content_but_never_status_or_time(people, section, mak
 
     services.restore_revision(article, first, by=eve)
     article = Article.objects.get(pk=article.pk)
-    assert (article.headline, article.dek, article.body) == ("First headline", "First dek", "<p>First body.</p>")
+    assert (article.headline, article.dek, article.body) == (
+        "First headline",
+        "First dek",
+        "<p>First body.</p>",
+    )
     assert list(article.tags.values_list("slug", flat=True)) == ["old"]
     assert article.status == Article.Status.WITHDRAWN
     assert history(article)[-1][1].startswith("Restored revision of ")
@@ -108,7 +114,9 @@ def test_restore_puts_back_content_but_never_status_or_time(people, section, mak
 
 def test_the_admin_lists_compares_and_restores(people, section):
     eve = people["eve"]
-    article = services.save_article(Article(headline="Bridge opens", section=section, body="<p>A.</p>"), by=eve)
+    article = services.save_article(
+        Article(headline="Bridge opens", section=section, body="<p>A.</p>"), by=eve
+    )
     article.headline, article.body = "Bridge opens at last", "<p>B.</p>"
     services.save_article(article, by=eve)
     older, newer = sorted(revisions.versions(article), key=lambda v: v.pk)
@@ -173,7 +181,9 @@ def test_a_contributor_cannot_restore_onto_a_published_article(people, section):
     services.publish(article, by=eve)
     before = Version.objects.count()
 
-    answer = client_for(cora).post(reverse("admin:newsroom_article_revisions_restore", args=[article.pk, first.pk]))
+    answer = client_for(cora).post(
+        reverse("admin:newsroom_article_revisions_restore", args=[article.pk, first.pk])
+    )
     assert answer.status_code == 403
     article.refresh_from_db()
     assert article.headline == "Cora's draft, edited" and Version.objects.count() == before
@@ -211,7 +221,9 @@ def test_text_is_compared_word_by_word_and_escaped(before, after, left, right):
 
 
 def test_bodies_are_compared_paragraph_by_paragraph():
-    side = compare.body("<p>Kept.</p><p>Old words here.</p><p>Gone.</p>", "<p>Kept.</p><p>New words here.</p>")
+    side = compare.body(
+        "<p>Kept.</p><p>Old words here.</p><p>Gone.</p>", "<p>Kept.</p><p>New words here.</p>"
+    )
     assert str(side.before) == (
         '<p>Kept.</p><p class="bs-diff-changed"><del>Old</del> words here.</p><p><del>Gone.</del></p>'
     )

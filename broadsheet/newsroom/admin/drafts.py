@@ -30,7 +30,11 @@ class DraftsAdminMixin:
         wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
         return [
             path("autosave/", wrap(self.autosave_view), name="newsroom_article_autosave"),
-            path("autosave/discard/", wrap(self.autosave_discard_view), name="newsroom_article_autosave_discard"),
+            path(
+                "autosave/discard/",
+                wrap(self.autosave_discard_view),
+                name="newsroom_article_autosave_discard",
+            ),
             path("<path:object_id>/presence/", wrap(self.presence_view), name="newsroom_article_presence"),
             *super().get_urls(),  # type: ignore[misc]
         ]
@@ -76,7 +80,7 @@ class DraftsAdminMixin:
 
     def autosave_discard_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
-            return _error("POST {\"article\": id or null}.", 405)
+            return _error('POST {"article": id or null}.', 405)
         try:
             payload = json.loads(request.body or b"{}")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -119,7 +123,9 @@ class DraftsAdminMixin:
             "bs_autosave_url": reverse("admin:newsroom_article_autosave"),
             "bs_autosave_discard_url": reverse("admin:newsroom_article_autosave_discard"),
             "bs_article_id": article.pk if article is not None else "",
-            "bs_presence_url": reverse("admin:newsroom_article_presence", args=[article.pk]) if article else "",
+            "bs_presence_url": reverse("admin:newsroom_article_presence", args=[article.pk])
+            if article
+            else "",
             "bs_autosave": None,
             "bs_others": [],
         }

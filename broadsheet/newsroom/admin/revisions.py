@@ -49,9 +49,11 @@ def compare_rows(old: dict[str, Any], new: dict[str, Any]) -> list[Row]:
             compare.values(_name(sections, old.get("section_id")), _name(sections, new.get("section_id"))),
         )
     )
-    statuses = dict(Article.Status.choices)
+    statuses: dict[Any, str] = dict(Article.Status.choices)
     rows.append(
-        Row("Status", compare.values(statuses.get(old.get("status"), ""), statuses.get(new.get("status"), "")))
+        Row(
+            "Status", compare.values(statuses.get(old.get("status"), ""), statuses.get(new.get("status"), ""))
+        )
     )
     tags = _names(Tag, [*old.get("tags", []), *new.get("tags", [])])
 
