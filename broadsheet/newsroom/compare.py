@@ -76,13 +76,32 @@ def _wrap(tag: str, tokens: list[str]) -> str:
     return f"<{tag}>{text}</{tag}>" if text else ""
 
 
+Opcode = tuple[str, int, int, int, int]
+
+
+def _joined(opcodes: list[Opcode], old: list[str]) -> list[Opcode]:
+    """Changes separated only by a space become one: "<del>old words</del>", not five marks."""
+    merged: list[Opcode] = []
+    for index, code in enumerate(opcodes):
+        op, i1, i2, j1, j2 = code
+        between = 0 < index < len(opcodes) - 1
+        if op == "equal" and between and not "".join(old[i1:i2]).strip():
+            op = "replace"
+        if merged and op != "equal" and merged[-1][0] != "equal":
+            _, p1, _, q1, _ = merged[-1]
+            merged[-1] = ("replace", p1, i2, q1, j2)
+        else:
+            merged.append((op, i1, i2, j1, j2))
+    return merged
+
+
 def _words(before: str, after: str) -> tuple[str, str]:
     """One paragraph against another, word by word."""
     old, new = TOKEN.findall(before), TOKEN.findall(after)
     left: list[str] = []
     right: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _joined(matcher.get_opcodes(), old):
         if op == "equal":
             same = escape("".join(old[i1:i2]))
             left.append(same)
