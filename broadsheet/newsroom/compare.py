@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -79,7 +80,7 @@ def _wrap(tag: str, tokens: list[str]) -> str:
 Opcode = tuple[str, int, int, int, int]
 
 
-def _joined(opcodes: list[Opcode], old: list[str]) -> list[Opcode]:
+def _joined(opcodes: Sequence[Opcode], old: list[str]) -> list[Opcode]:
     """Changes separated only by a space become one: "<del>old words</del>", not five marks."""
     merged: list[Opcode] = []
     for index, code in enumerate(opcodes):
