@@ -87,7 +87,12 @@ def _keeps_revisions(article: Article, by: Any) -> bool:
 
 @transaction.atomic
 def save_article(
-    article: Article, tags: Iterable[int] | None = None, *, by: Any = None, comment: str = ""
+    article: Article,
+    tags: Iterable[int] | None = None,
+    *,
+    by: Any = None,
+    comment: str = "",
+    recorded_as: Any = None,
 ) -> Article:
     """Save an article of any status: sanitise, give it a free slug, remember its old slug,
     record a revision (newsroom.revisions), and announce the change when it is (or was) public
@@ -95,7 +100,8 @@ def save_article(
 
     `by`, the user the write is made for, must be allowed it (PermissionDenied otherwise); a new
     article they write becomes theirs (`created_by`). `comment` names the revision; by default
-    the action ("Created", "Published", "Edited" ...).
+    the action ("Created", "Published", "Edited" ...). `recorded_as` names the revision's user
+    when the caller checked the rights itself and passes no `by` (the API, for its token's user).
 
     Raises core.markup_cost.MarkupTooComplex, having written nothing, when a new body is too
     complex to sanitise in bounded time (forms and the API check it first, to say so clearly).
@@ -112,8 +118,9 @@ def save_article(
         article.canonical_url = None
     if not article.slug:
         article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
-    keep_revision = _keeps_revisions(article, by)
-    if keep_revision and before is not None and by is not None and not revisions.has_revisions(before):
+    keep_revision = _keeps_revisions(article, by or recorded_as)
+    edited_by_someone = (by or recorded_as) is not None
+    if keep_revision and before is not None and edited_by_someone and not revisions.has_revisions(before):
         # An article stored before revisions were kept (or by the feed pipeline): its stored
         # text becomes the first revision, so the first edit can be compared and undone.
         revisions.record(before, comment="As stored before this edit")
@@ -124,7 +131,7 @@ def save_article(
     if tags is not None:
         article.tags.set(tags)
     if keep_revision:
-        revisions.record(article, by=by, comment=comment or revisions.action(before, article))
+        revisions.record(article, by=by or recorded_as, comment=comment or revisions.action(before, article))
     now_public = article.status == Article.Status.PUBLISHED
     was_public = before is not None and before.status == Article.Status.PUBLISHED
     if now_public or was_public:

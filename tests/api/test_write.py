@@ -294,3 +294,13 @@ def test_add_source_refuses_private_addresses_by_default(writer, db, feed_server
 def test_add_source_with_unknown_section(writer, db, fake_fetcher):
     response = _post(writer, "/api/v1/sources", {"url": "https://feeds.example.test/rss", "section": "nope"})
     assert response.status_code == 422 and response.json()["error"]["code"] == "bad_source"
+
+
+def test_api_writes_record_revisions_naming_the_tokens_user(writer, staff, section):
+    from broadsheet.newsroom import revisions
+
+    created = _post(writer, "/api/v1/articles", {"headline": "Wire copy", "section": "business"}).json()
+    _patch(writer, f"/api/v1/articles/{created['id']}", {"headline": "Wire copy, corrected"})
+    article = Article.objects.get(pk=created["id"])
+    recorded = [(v.revision.user, v.revision.comment) for v in revisions.versions(article)]
+    assert recorded == [(staff, "Edited"), (staff, "Created")]
