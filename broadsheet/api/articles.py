@@ -230,12 +230,13 @@ def _write(request: HttpRequest, article: Article, data: dict[str, Any]) -> Arti
     _apply(article, data)
     permissions.require_publish_rights(user, article, before)
     tags = _tags(data["tags"], user) if data.get("tags") is not None else None
-    return _save(article, tags)
+    return _save(article, tags, user)
 
 
-def _save(article: Article, tags: list[int] | None) -> Article:
+def _save(article: Article, tags: list[int] | None, user: Any) -> Article:
     try:
-        services.save_article(article, tags=tags)
+        # Rights are checked above (require_publish_rights); the revision names the token's user.
+        services.save_article(article, tags=tags, recorded_as=user)
     except IntegrityError as exc:
         # Two writers raced for one slug: the database's constraint is the referee.
         raise Conflict("The article clashes with another one (slug).", code="conflict") from exc

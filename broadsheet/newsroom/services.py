@@ -21,8 +21,9 @@ from django.db import transaction
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
-from broadsheet.newsroom import permissions
-from broadsheet.newsroom.models import Article, ArticleSlugHistory, unique_slug
+from broadsheet.media.models import Image
+from broadsheet.newsroom import permissions, revisions
+from broadsheet.newsroom.models import Article, ArticleSlugHistory, Tag, unique_slug
 from broadsheet.newsroom.signals import ArticleSnapshot, published
 
 
@@ -76,13 +77,31 @@ def _needs_sanitising(article: Article, before: Article | None) -> bool:
     return not unchanged
 
 
+def _keeps_revisions(article: Article, by: Any) -> bool:
+    """Every write keeps a revision except the feed pipeline's: an aggregated story written by
+    no one. Its text is the source's, updated by the source, and a copy of each body in the
+    revision table would double what a million-article site stores. Once a person edits it,
+    its history starts (with the stored text as a baseline)."""
+    return by is not None or not article.is_aggregated
+
+
 @transaction.atomic
-def save_article(article: Article, tags: Iterable[int] | None = None, *, by: Any = None) -> Article:
+def save_article(
+    article: Article,
+    tags: Iterable[int] | None = None,
+    *,
+    by: Any = None,
+    comment: str = "",
+    recorded_as: Any = None,
+) -> Article:
     """Save an article of any status: sanitise, give it a free slug, remember its old slug,
-    and announce the change when it is (or was) public or scheduled.
+    record a revision (newsroom.revisions), and announce the change when it is (or was) public
+    or scheduled.
 
     `by`, the user the write is made for, must be allowed it (PermissionDenied otherwise); a new
-    article they write becomes theirs (`created_by`).
+    article they write becomes theirs (`created_by`). `comment` names the revision; by default
+    the action ("Created", "Published", "Edited" ...). `recorded_as` names the revision's user
+    when the caller checked the rights itself and passes no `by` (the API, for its token's user).
 
     Raises core.markup_cost.MarkupTooComplex, having written nothing, when a new body is too
     complex to sanitise in bounded time (forms and the API check it first, to say so clearly).
@@ -99,12 +118,20 @@ def save_article(article: Article, tags: Iterable[int] | None = None, *, by: Any
         article.canonical_url = None
     if not article.slug:
         article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
+    keep_revision = _keeps_revisions(article, by or recorded_as)
+    edited_by_someone = (by or recorded_as) is not None
+    if keep_revision and before is not None and edited_by_someone and not revisions.has_revisions(before):
+        # An article stored before revisions were kept (or by the feed pipeline): its stored
+        # text becomes the first revision, so the first edit can be compared and undone.
+        revisions.record(before, comment="As stored before this edit")
     if before and before.slug != article.slug:
         ArticleSlugHistory.objects.update_or_create(slug=before.slug, defaults={"article": article})
         ArticleSlugHistory.objects.filter(slug=article.slug).delete()
     article.save()
     if tags is not None:
         article.tags.set(tags)
+    if keep_revision:
+        revisions.record(article, by=by or recorded_as, comment=comment or revisions.action(before, article))
     now_public = article.status == Article.Status.PUBLISHED
     was_public = before is not None and before.status == Article.Status.PUBLISHED
     if now_public or was_public:
@@ -156,6 +183,31 @@ def withdraw(article: Article, *, by: Any = None) -> Article:
     """Take `article` off the site; it keeps its row (and so blocks re-import)."""
     article.status = Article.Status.WITHDRAWN
     return save_article(article, by=by)
+
+
+def restore_revision(article: Article, version: Any, *, by: Any) -> Article:
+    """Put back `version`'s content (newsroom.revisions.RESTORED_FIELDS: never status or
+    dates) and save it as `by`, which records a new revision. A slug another article has
+    taken since, or a library image deleted since, stays as it is now; tags deleted since are
+    left out."""
+    if str(version.object_id) != str(article.pk):
+        raise ValueError("That revision belongs to another article.")
+    stored = version.field_dict  # keyed by attname: "lead_media_id", "tags"
+    for name in revisions.restored_fields():
+        key = getattr(Article._meta.get_field(name), "attname", name)
+        if name == "tags" or key not in stored:
+            continue
+        value = stored[key]
+        if name == "slug" and Article.objects.filter(slug=value).exclude(pk=article.pk).exists():
+            continue
+        if name == "lead_media" and value is not None and not Image.objects.filter(pk=value).exists():
+            continue
+        setattr(article, key, value)
+    tags = None
+    if "tags" in stored:
+        tags = list(Tag.objects.filter(pk__in=stored["tags"]).values_list("pk", flat=True))
+    comment = f"Restored revision of {revisions.local_label(version.revision.date_created)}"
+    return save_article(article, tags=tags, by=by, comment=comment)
 
 
 @transaction.atomic

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # django-ninja: its templates and static files serve the API docs page without a CDN.
     "ninja",
+    # Article revisions (newsroom/revisions.py); its models are internal, never in the admin.
+    "reversion",
     "broadsheet.core",
     "broadsheet.media",
     "broadsheet.newsroom",

@@ -305,3 +305,13 @@ def test_a_tag_made_by_another_request_meanwhile_is_taken_not_a_server_error(db)
     assert create_tag("harbour-works", "Harbour works") == first
     assert create_tag("harbour-works", "harbour works") == first  # same slug, other case
     assert Tag.objects.count() == 1
+
+
+def test_api_writes_record_revisions_naming_the_tokens_user(writer, staff, section):
+    from broadsheet.newsroom import revisions
+
+    created = _post(writer, "/api/v1/articles", {"headline": "Wire copy", "section": "business"}).json()
+    _patch(writer, f"/api/v1/articles/{created['id']}", {"headline": "Wire copy, corrected"})
+    article = Article.objects.get(pk=created["id"])
+    recorded = [(v.revision.user, v.revision.comment) for v in revisions.versions(article)]
+    assert recorded == [(staff, "Edited"), (staff, "Created")]

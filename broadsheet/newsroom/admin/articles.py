@@ -18,8 +18,10 @@ from django.utils.html import format_html
 
 from broadsheet.newsroom import permissions, services, textsearch
 from broadsheet.newsroom.admin.actions import publish_now, withdraw
+from broadsheet.newsroom.admin.drafts import DraftsAdminMixin
 from broadsheet.newsroom.admin.filters import PublishedRangeFilter
 from broadsheet.newsroom.admin.pagination import CappedPaginator, SearchCappedPaginator
+from broadsheet.newsroom.admin.revisions import RevisionsAdminMixin
 from broadsheet.newsroom.forms import ArticleAdminForm
 from broadsheet.newsroom.models import Article
 
@@ -107,7 +109,7 @@ def _short_time(value: Any) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # Readable at 1366 px (static/newsroom/admin.css): headlines clamp to two lines with the
     # whole one in a tooltip, the state is a narrow badge, dates are short and never wrap.

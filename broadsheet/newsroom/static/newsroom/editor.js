@@ -265,6 +265,11 @@
       syncToTextarea();
     });
     area.addEventListener("blur", syncToTextarea);
+    // The shared contract: whoever replaces the body (autosave.js restoring) says so.
+    textarea.addEventListener("bs:body-replaced", function () {
+      area.replaceChildren(inertFragment(textarea.value));
+      resetIfEmpty();
+    });
     if (textarea.form) {
       textarea.form.addEventListener("submit", syncToTextarea);
     }
