@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from broadsheet.core import clock
 from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import querysets
 from broadsheet.newsroom.querysets import ArticleQuerySet
+
+if TYPE_CHECKING:
+    from broadsheet.media.models import Image
 from broadsheet.newsroom.redirects import OLD_PATH_MAX
 
 # Slugs that would shadow a site URL if a section or article took them.
@@ -154,7 +158,7 @@ class Article(models.Model):
     )
     # Library images inside the body (<img data-media-id>), kept by services.save_article: the
     # public page loads them in one query, and the library neither cleans up nor deletes them.
-    body_images = models.ManyToManyField(
+    body_images: models.ManyToManyField[Image, ArticleBodyImage] = models.ManyToManyField(
         "media.Image", blank=True, through="ArticleBodyImage", related_name="body_of_articles"
     )
     lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True)

@@ -28,8 +28,9 @@ def _crud(app_label: str, model: str, *actions: str) -> tuple[str, ...]:
     return tuple(f"{app_label}.{action}_{model}" for action in actions or ("add", "change", "delete", "view"))
 
 
-# What the article form's section select, author and tag autocompletes need to read.
-_FILING = ("newsroom.view_section", "newsroom.view_author", "newsroom.view_tag")
+# What the article form's section select, author and tag autocompletes, and the editor's
+# image picker (the media library), need to read.
+_FILING = ("newsroom.view_section", "newsroom.view_author", "newsroom.view_tag", "media.view_image")
 _CONTRIBUTOR = ("newsroom.add_article", "newsroom.change_own_article", *_FILING)
 
 ROLES: dict[str, tuple[str, ...]] = {
