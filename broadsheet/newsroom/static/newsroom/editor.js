@@ -95,11 +95,62 @@
     },
   });
 
-  /* Pasted images that are not from the library (Word's file:// pictures, Google's hosted
-   * copies) are dropped: body images come from the library, where they get alt text and
-   * renditions. The pasted HTML is parsed in an inert document, so nothing in it loads or runs. */
-  function dropForeignImages(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
+  /* Word and Google Docs say bold and italic with inline styles (Docs even wraps everything in
+   * <b style="font-weight:normal">). Under the admin's CSP no document here may apply an inline
+   * style (parsing one is reported as a violation and leaves element.style empty), so the
+   * style attributes are renamed in the text before anything parses it, read as text, and
+   * turned into <strong>/<em> or unwrapped; the schema then keeps only what it knows. */
+  var RENAMED_STYLE = "data-bs-style";
+
+  function declared(element, property) {
+    var text = element.getAttribute(RENAMED_STYLE) || "";
+    var match = text.match(new RegExp("(?:^|;)\\s*" + property + "\\s*:\\s*([^;]+)", "i"));
+    return match ? match[1].trim().toLowerCase() : "";
+  }
+
+  function unwrap(element) {
+    element.replaceWith.apply(element, Array.prototype.slice.call(element.childNodes));
+  }
+
+  function wrapChildren(element, tag) {
+    var wrapper = element.ownerDocument.createElement(tag);
+    wrapper.append.apply(wrapper, Array.prototype.slice.call(element.childNodes));
+    element.appendChild(wrapper);
+  }
+
+  function styleToMarkup(element) {
+    var tag = element.tagName.toLowerCase();
+    var weight = declared(element, "font-weight");
+    var style = declared(element, "font-style");
+    var bold = /^(bold|bolder|[6-9]00)$/.test(weight);
+    var italic = style === "italic" || style === "oblique";
+    element.removeAttribute(RENAMED_STYLE);
+    if ((tag === "b" || tag === "strong") && /^(normal|lighter|[1-4]00)$/.test(weight)) {
+      unwrap(element);
+      return;
+    }
+    if ((tag === "i" || tag === "em") && style === "normal") {
+      unwrap(element);
+      return;
+    }
+    if (bold && tag !== "b" && tag !== "strong" && !/^h\d$/.test(tag)) {
+      wrapChildren(element, "strong");
+    }
+    if (italic && tag !== "i" && tag !== "em") {
+      wrapChildren(element, "em");
+    }
+  }
+
+  /* Also drops pasted images that are not from the library (Word's file:// pictures, Google's
+   * hosted copies): body images come from the library, with alt text and renditions. */
+  function cleanPastedHTML(html) {
+    var safe = html
+      .replace(/<style[\s\S]*?<\/style>/gi, "")
+      .replace(/<[a-zA-Z][^>]*>/g, function (tag) {
+        return tag.replace(/(\s)style(\s*=)/gi, "$1" + RENAMED_STYLE + "$2");
+      });
+    var doc = new DOMParser().parseFromString(safe, "text/html");
+    doc.querySelectorAll("[" + RENAMED_STYLE + "]").forEach(styleToMarkup);
     doc.querySelectorAll("img:not([data-media-id])").forEach(function (img) {
       img.remove();
     });
@@ -288,7 +339,7 @@
           "aria-multiline": "true",
           "aria-label": label ? label.textContent.replace(/:\s*$/, "") : "Body",
         },
-        transformPastedHTML: dropForeignImages,
+        transformPastedHTML: cleanPastedHTML,
       },
     });
 
