@@ -9,7 +9,6 @@ Set E2E_SCREENSHOT_DIR to keep the editor's screenshot (docs/img/admin-editor.pn
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
