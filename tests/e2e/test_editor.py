@@ -197,6 +197,8 @@ def test_a_library_image_inserted_in_the_body_is_a_srcset_picture_on_the_page(
     expect(page.locator(".bs-rte-area figure img")).to_have_attribute("alt", "The quay at low tide")
     page.locator(".bs-rte-area figure img").evaluate("img => img.decode()")
     if os.environ.get("E2E_SCREENSHOT_DIR"):
+        page.set_viewport_size({"width": 1366, "height": 1200})  # the editor whole, with its figure
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(os.environ["E2E_SCREENSHOT_DIR"]) / "admin-editor.png"))
     page.get_by_role("button", name="Publish").first.click()
     expect(page.locator(".messagelist .success").first).to_be_visible()
