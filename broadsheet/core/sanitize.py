@@ -109,6 +109,9 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
                 return None
         if tag == "img" and attribute in {"width", "height", "data-media-id"} and not _is_int(value):
             return None
+        if attribute == "data-media-id" and base_url:
+            # HTML from another site (relative to its URL) cannot point into our library.
+            return None
         return value
 
     cleaned = nh3.clean(

@@ -46,3 +46,10 @@ def test_data_media_id_survives_only_as_an_integer_on_img(fragment: str, expecte
 
 def test_width_and_height_still_need_digits() -> None:
     assert sanitize_html('<img src="/a.jpg" width="²" height="20">') == '<img src="/a.jpg" height="20">'
+
+
+def test_html_from_another_site_cannot_point_into_the_library() -> None:
+    fragment = '<img src="/a.jpg" data-media-id="12" alt="Quay">'
+    assert sanitize_html(fragment, base_url="https://other.example/story") == (
+        '<img src="https://other.example/a.jpg" alt="Quay">'
+    )
