@@ -289,3 +289,29 @@ def test_times_are_labelled_in_site_time_and_now_gives_site_time(browser, live_s
     assert abs((hours * 60 + minutes) - (site_now.hour * 60 + site_now.minute)) % (24 * 60) <= 2
     assert seen.errors == [] and seen.csp_violations() == []
     context.close()
+
+
+def test_a_body_with_markup_the_editor_cannot_hold_is_edited_as_html_and_kept(
+    browser, live_server, section, page
+):
+    _user("editor")
+    article = Article.objects.create(
+        headline="Tide times",
+        slug="tide-times",
+        section=section,
+        body="<p>This week:</p><table><tbody><tr><td>Mon</td><td>06:12</td></tr></tbody></table>",
+    )
+    seen = _sign_in(page, live_server.url, "editor")
+    page.goto(live_server.url + f"/admin/newsroom/article/{article.pk}/change/")
+    expect(page.locator(".bs-rte-note")).to_contain_text("edited as HTML")
+    expect(page.locator("#id_body")).to_be_visible()
+    expect(page.locator(".bs-rte-area")).to_have_count(0)
+    expect(page.locator(".bs-wordcount")).to_have_text("4 words · 1 min read")
+    page.locator("#id_body").press("End")
+    page.locator("#id_body").type("<p>Spring tides follow.</p>")
+    expect(page.locator(".bs-wordcount")).to_have_text("7 words · 1 min read")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert "<td>06:12</td>" in article.body and "Spring tides follow." in article.body
+    assert seen.errors == [] and seen.csp_violations() == []

@@ -292,7 +292,43 @@
     };
   }
 
+  /* Markup a stored body may hold (imported or ingested stories) that the schema has no place
+   * for: loading it into the editor would drop it on the next save, so such a body is edited
+   * as HTML in the textarea instead, with a note saying why. */
+  var UNSUPPORTED = /<(table|pre|code|hr|h1|h5|h6|dl|sub|sup|del|ins|s|u|mark|kbd|abbr|q|time|cite)[\s>\/]/i;
+
+  function keepAsHtml(textarea, count, perMinute) {
+    var note = document.createElement("p");
+    note.className = "help bs-rte-note";
+    note.textContent =
+      "This text has formatting the editor cannot show (a table, code, a rule…), so it is edited as HTML here to keep it.";
+    textarea.before(note);
+    var show = function () {
+      count.textContent = describeCount(countWords(textarea.value), perMinute);
+    };
+    textarea.addEventListener("input", show);
+    textarea.addEventListener("bs:body-replaced", show);
+    show();
+  }
+
+  function wordCountElement(textarea) {
+    var count = document.querySelector(".bs-wordcount");
+    if (!count) {
+      count = document.createElement("p");
+      count.className = "bs-wordcount";
+      textarea.after(count);
+    }
+    count.setAttribute("aria-live", "polite");
+    return count;
+  }
+
   function enhance(textarea) {
+    var count = wordCountElement(textarea);
+    var perMinute = Number(count.getAttribute("data-words-per-minute")) || 230;
+    if (UNSUPPORTED.test(textarea.value)) {
+      keepAsHtml(textarea, count, perMinute);
+      return;
+    }
     var wrapper = document.createElement("div");
     wrapper.className = "bs-rte";
     var toolbar = document.createElement("div");
@@ -305,14 +341,6 @@
     textarea.hidden = true;
 
     var label = textarea.id ? document.querySelector('label[for="' + textarea.id + '"]') : null;
-    var count = document.querySelector(".bs-wordcount");
-    if (!count) {
-      count = document.createElement("p");
-      count.className = "bs-wordcount";
-      wrapper.after(count);
-    }
-    count.setAttribute("aria-live", "polite");
-    var perMinute = Number(count.getAttribute("data-words-per-minute")) || 230;
 
     var editor = new T.Editor({
       element: mount,
