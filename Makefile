@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/broadsheet
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint test-sqlite test-postgres chromium bench clean
+.PHONY: install run test lint test-sqlite test-postgres chromium bench clean editor-bundle
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: lint test-sqlite test-postgres
 BENCH_SIZE ?= 15k
 bench: install
 	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
+
+# The admin's rich-text editor (Tiptap) as one committed, minified file with its licences:
+# only needed when frontend/editor changes; CI and `make install` never run npm.
+editor-bundle:
+	cd frontend/editor && npm ci --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,12 +3,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from broadsheet.site import preview
 from broadsheet.site import views as site_views
 
 handler404 = site_views.page_not_found
 handler500 = site_views.server_error
 
+# The article form's Preview (an unsaved form drawn as the public page): behind the admin's
+# login, staff check and CSRF protection, before the admin's own catch-all.
+article_preview = admin.site.admin_view(preview.article_preview)
+
 urlpatterns = [
+    path("admin/preview/article/", article_preview, name="article-preview"),
+    path("admin/preview/article/<int:article_id>/", article_preview, name="article-preview-change"),
     path("admin/", admin.site.urls),
     path("api/", include("broadsheet.api.urls")),
     path("", include("broadsheet.site.urls")),

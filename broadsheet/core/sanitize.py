@@ -62,7 +62,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
     "blockquote": {"cite"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
+    # data-media-id: a media-library image, expanded into its <picture> on the public page.
+    "img": {"src", "alt", "title", "width", "height", "loading", "data-media-id"},
     "q": {"cite"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -72,6 +73,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("blockquote", "cite"), ("q", "cite")}
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
+
+
+def _is_int(value: str) -> bool:
+    # ASCII digits only: str.isdigit() also takes "²" and other digits int() refuses.
+    return value.isascii() and value.isdigit() and len(value) <= 12
 
 
 class SanitizedHTML(str):
@@ -101,7 +107,10 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
             scheme = urlsplit(value.strip()).scheme.lower()
             if scheme and scheme not in URL_SCHEMES:
                 return None
-        if tag == "img" and attribute in {"width", "height"} and not value.isdigit():
+        if tag == "img" and attribute in {"width", "height", "data-media-id"} and not _is_int(value):
+            return None
+        if attribute == "data-media-id" and base_url:
+            # HTML from another site (relative to its URL) cannot point into our library.
             return None
         return value
 

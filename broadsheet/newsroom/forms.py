@@ -13,6 +13,7 @@ from django.db import models
 from broadsheet.core import clock
 from broadsheet.core.markup_cost import MarkupTooComplex, check_markup
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Page, Section
+from broadsheet.newsroom.sitetime import site_time_label
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,11 @@ class RichTextWidget(forms.Textarea):
 
     class Media:
         css = {"all": ("newsroom/editor.css",)}
-        js = (forms.Script("newsroom/editor.js", defer=True),)
+        # Deferred scripts run in order: Tiptap's bundle first (frontend/editor builds it).
+        js = (
+            forms.Script("newsroom/vendor/tiptap.min.js", defer=True),
+            forms.Script("newsroom/editor.js", defer=True),
+        )
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults: dict[str, Any] = {"class": "vLargeTextField", "rows": 20, "data-richtext": "1"}
@@ -109,9 +114,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lead_image"].label = "Or upload a file here"
             self.fields["lead_image"].help_text = "Shown at full size everywhere: prefer the library above."
         if "published_at" in self.fields:
-            self.fields[
-                "published_at"
-            ].help_text = "With status Published, a future time schedules the article; empty means now."
+            # Typed and shown in the site's zone, whatever the editor's computer says.
+            self.fields["published_at"].help_text = (
+                f"{site_time_label()}. With status Published, a future time schedules the "
+                "article; empty means now."
+            )
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data.get("slug") or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from broadsheet.core import clock
 from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import querysets
 from broadsheet.newsroom.querysets import ArticleQuerySet
+
+if TYPE_CHECKING:
+    from broadsheet.media.models import Image
 from broadsheet.newsroom.redirects import OLD_PATH_MAX
 
 # Slugs that would shadow a site URL if a section or article took them.
@@ -152,6 +156,11 @@ class Article(models.Model):
         verbose_name="lead image",
         help_text="Pick an image from the media library.",
     )
+    # Library images inside the body (<img data-media-id>), kept by services.save_article: the
+    # public page loads them in one query, and the library neither cleans up nor deletes them.
+    body_images: models.ManyToManyField[Image, ArticleBodyImage] = models.ManyToManyField(
+        "media.Image", blank=True, through="ArticleBodyImage", related_name="body_of_articles"
+    )
     lead_image = models.ImageField(upload_to="lead/%Y/%m/", blank=True)
     lead_image_url = models.URLField(max_length=1000, blank=True, help_text="Remote lead image.")
     lead_image_width = models.PositiveIntegerField(null=True, blank=True)
@@ -246,6 +255,21 @@ class Article(models.Model):
         if self.lead_image:
             return str(self.lead_image.url)
         return safe_http_url(self.lead_image_url)
+
+
+class ArticleBodyImage(models.Model):
+    """A library image used in an article's body; PROTECT: an image in use cannot be deleted."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey("media.Image", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="article_body_image_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} uses {self.image_id}"
 
 
 class ArticleSlugHistory(models.Model):

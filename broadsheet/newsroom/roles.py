@@ -30,7 +30,8 @@ def _crud(app_label: str, model: str, *actions: str) -> tuple[str, ...]:
     return tuple(f"{app_label}.{action}_{model}" for action in actions or ("add", "change", "delete", "view"))
 
 
-# What the article form's section select, author, tag and image autocompletes need to read.
+# What the article form's section select, author and tag autocompletes, and the editor's
+# image picker (the media library), need to read.
 _FILING = ("newsroom.view_section", "newsroom.view_author", "newsroom.view_tag", "media.view_image")
 _CONTRIBUTOR = ("newsroom.add_article", "newsroom.change_own_article", *_FILING)
 # As in WordPress, a Contributor picks pictures from the library and an Author also uploads

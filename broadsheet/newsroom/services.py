@@ -21,6 +21,7 @@ from django.db import transaction
 
 from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
+from broadsheet.media.body import library_ids
 from broadsheet.media.models import Image
 from broadsheet.newsroom import permissions, revisions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Tag, unique_slug
@@ -130,6 +131,8 @@ def save_article(
     article.save()
     if tags is not None:
         article.tags.set(tags)
+    if before is None or before.body != article.body:
+        _record_body_images(article, new=before is None)
     if keep_revision:
         revisions.record(article, by=by or recorded_as, comment=comment or revisions.action(before, article))
     now_public = article.status == Article.Status.PUBLISHED
@@ -147,22 +150,38 @@ def save_article(
     return article
 
 
-def publish(article: Article, at: dt.datetime | None = None, *, by: Any = None) -> Article:
+def _record_body_images(article: Article, *, new: bool) -> None:
+    """Which library images the body uses (ids that no longer exist are left out)."""
+    ids = library_ids(article.body)
+    if new and not ids:
+        return
+    article.body_images.set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def publish(
+    article: Article,
+    at: dt.datetime | None = None,
+    *,
+    by: Any = None,
+    tags: Iterable[int] | None = None,
+) -> Article:
     """Make `article` public at `at` (default: now, or the date it already has; a future time
-    schedules it)."""
+    schedules it). `tags`, when given, are set in the same write (save_article)."""
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.published_at = at
     elif article.published_at is None:
         article.published_at = clock.now()
-    return save_article(article, by=by)
+    return save_article(article, tags, by=by)
 
 
-def schedule(article: Article, at: dt.datetime, *, by: Any = None) -> Article:
+def schedule(
+    article: Article, at: dt.datetime, *, by: Any = None, tags: Iterable[int] | None = None
+) -> Article:
     """Publish `article` at the future time `at`: Scheduled until then, then public by itself."""
     if at <= clock.now():
         raise ValueError("A schedule needs a time in the future; publish instead.")
-    return publish(article, at=at, by=by)
+    return publish(article, at=at, by=by, tags=tags)
 
 
 def submit_for_review(article: Article, *, by: Any = None) -> Article:

@@ -131,6 +131,9 @@ def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     context = {
         "article": found,
         "tags": list(found.tags.all()),
+        # Library images in the body, drawn as <picture> (media/body.py): one query, and
+        # none for a body without any (most, and every aggregated story).
+        "body_images": list(found.body_images.all()) if "data-media-id" in found.body else [],
         "related": related_articles(found),
         "also_carried": also_carried_by(found),
         "coverage": stories.coverage(found),

@@ -47,6 +47,7 @@ INTERNAL_MODELS = {
     "sessions.session",
     "django_tasks_database.dbtaskresult",
     "newsroom.articleslughistory",
+    "newsroom.articlebodyimage",
     "newsroom.legacyredirect",
     "newsroom.articleautosave",
     "newsroom.articlepresence",

@@ -6,17 +6,18 @@ import logging
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from broadsheet.newsroom import permissions, services, textsearch
+from broadsheet.newsroom import permissions, readingtime, services, textsearch
+from broadsheet.newsroom.admin import picker, workflow
 from broadsheet.newsroom.admin.actions import publish_now, withdraw
 from broadsheet.newsroom.admin.drafts import DraftsAdminMixin
 from broadsheet.newsroom.admin.filters import PublishedRangeFilter
@@ -141,13 +142,16 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ("author", "tags", "lead_media")
     prepopulated_fields = {"slug": ("headline",)}
-    readonly_fields = ("lead_image_size", "state_display", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        *("reading_time", "lead_image_size", "state_display"),
+        *("created_by", "created_at", "updated_at"),
+    )
     actions = (publish_now, withdraw)
     save_on_top = True
     # Editors paste bare hosts ("example.com"); assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        ("Story", {"fields": ("headline", "slug", "dek", "body")}),
+        ("Story", {"fields": ("headline", "slug", "dek", "body", "reading_time")}),
         (
             "Filing",
             {
@@ -182,6 +186,14 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ("newsroom/admin.css",)}
+
+    def get_urls(self) -> list[URLPattern]:
+        choices = path(
+            "media-picker/",
+            self.admin_site.admin_view(picker.image_choices),
+            name="newsroom_article_media_picker",
+        )
+        return [choices, *super().get_urls()]
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ArticleChangeList
@@ -228,6 +240,10 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
             # A Contributor files drafts and submissions (and keeps a status set by an editor).
             keep = {*UNPUBLISHED_CHOICES, obj.status} if obj is not None else set(UNPUBLISHED_CHOICES)
             status.choices = [(value, label) for value, label in Article.Status.choices if value in keep]
+        body = form.base_fields.get("body")
+        if body is not None and picker.may_pick(request.user):
+            # The editor's "Insert image" button appears only where the library may be read.
+            body.widget.attrs["data-media-picker"] = reverse("admin:newsroom_article_media_picker")
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> Any:
@@ -283,6 +299,15 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
             return ""
         return format_html('<a href="{}" target="_blank" rel="noopener">Preview</a>', url)
 
+    @admin.display(description="length")
+    def reading_time(self, obj: Article) -> str:
+        # editor.js updates this line as the body changes, by the same rule (readingtime.py).
+        return format_html(
+            '<span class="bs-wordcount" data-words-per-minute="{}">{}</span>',
+            readingtime.WORDS_PER_MINUTE,
+            readingtime.describe(obj.body or ""),
+        )
+
     @admin.display(description="image size")
     def lead_image_size(self, obj: Article) -> str:
         if obj.lead_image_width and obj.lead_image_height:
@@ -307,17 +332,42 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
             # A failed POST leaves the editor's unsaved edits on `obj`; preview what is stored.
             saved = Article.objects.select_related("section").filter(pk=obj.pk).first()
         context["preview_url"] = _public_url(saved) if saved and saved.state in PREVIEW_STATES else None
+        context["workflow_steps"] = workflow.steps(saved)
+        context["workflow_buttons"] = workflow.buttons(request.user, saved or obj)
+        context["workflow_field"] = workflow.FIELD
+        context["preview_post_url"] = (
+            reverse("article-preview-change", args=[saved.pk]) if saved else reverse("article-preview")
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _continue_after_transition(self, request: HttpRequest) -> None:
+        # A transition button keeps the editor on the article, to see its new state.
+        if workflow.FIELD in request.POST:
+            post = request.POST.copy()
+            post["_continue"] = "1"
+            request.POST = post  # type: ignore[assignment]
+
+    def response_add(self, request: HttpRequest, obj: Article, post_url_continue: str | None = None) -> Any:
+        self._continue_after_transition(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Article) -> Any:
+        self._continue_after_transition(request)
+        return super().response_change(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
         # One write through services, with the tags passed in, so the single `published`
         # signal already lists the tag pages. save_related's save_m2m then sets the same
         # tags again, which changes nothing, and no second announcement is made.
         tags = form.cleaned_data.get("tags")
+        tag_ids = [tag.pk for tag in tags] if tags is not None else None
         # services refuse (403, nothing written) what this user may not do, whatever was POSTed.
-        services.save_article(
-            obj, tags=[tag.pk for tag in tags] if tags is not None else None, by=request.user
-        )
+        transition = request.POST.get(workflow.FIELD)
+        if transition:
+            done = workflow.apply(transition, obj, by=request.user, tags=tag_ids)
+            messages.success(request, done)
+            return
+        services.save_article(obj, tags=tag_ids, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         services.delete_article(obj)

@@ -150,6 +150,7 @@ def story(context: Context) -> SafeString:
         article.display_byline,
         article.lead_media.memo_key if article.lead_media_id is not None and article.lead_media else None,
         tuple((t.pk, t.slug, t.name) for t in context.get("tags") or ()),
+        tuple(image.memo_key for image in context.get("body_images") or ()),
         tuple(context.get("also_carried") or ()),
         tuple(context.get("shares") or ()),
         tuple(context.get("crumbs") or ()),
