@@ -15,9 +15,9 @@ from django.urls import URLPattern, path
 from broadsheet.core import clock
 from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.sanitize import sanitize_html
-from broadsheet.ingest.errors import IngestError
+from broadsheet.ingest.errors import FAILURES, IngestError
 from broadsheet.ingest.extract import ExtractionRules, extract_article
-from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
+from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
 from broadsheet.ingest.tasks import ingest_source_task
 
@@ -112,7 +112,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "extracted": extracted,
                     "body": sanitize_html(extracted.body_html, base_url=fetched.final_url),
                 }
-            except (IngestError, MarkupTooComplex) as exc:
+            except (*FAILURES, MarkupTooComplex) as exc:
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),

@@ -30,9 +30,9 @@ from broadsheet.ingest.dedupe import (
     content_hash,
     simhash,
 )
-from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
+from broadsheet.ingest.errors import FAILURES, HTTPStatusError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
-from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
+from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
@@ -162,7 +162,7 @@ def process_entry(
         try:
             rules = ExtractionRules.from_json(source.extraction_rules)
             extracted = fetch_and_extract(fetcher, entry, rules, options.extract)
-        except IngestError as exc:
+        except FAILURES as exc:
             if source.mode == Source.Mode.FULL and not (entry.content_html or entry.summary_html):
                 raise
             # The feed's own text still makes a story; the page is a bonus.
@@ -211,7 +211,7 @@ def ingest_source(
                 result.content, url=result.final_url, content_type=result.headers.get("content-type", "")
             )
         )
-    except IngestError as exc:
+    except FAILURES as exc:
         logger.warning("source %s (%s) failed: %s", source.pk, source.feed_url, exc)
         record_failure(source, report, exc, started)
         return report
@@ -255,7 +255,7 @@ def ingest_source(
                 sections=sections,
                 classifier=classifier,
             )
-        except (IngestError, DatabaseError, ValueError) as exc:
+        except (*FAILURES, DatabaseError, ValueError) as exc:
             report.errors += 1
             report.messages.append(f"{entry.url or entry.guid}: {exc}")
             logger.warning("source %s: entry %s failed: %s", source.pk, entry.guid, exc)

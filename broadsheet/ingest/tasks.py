@@ -9,7 +9,7 @@ from django_tasks import task
 
 from broadsheet.ingest import claims
 from broadsheet.ingest.categorise import load_classifier
-from broadsheet.ingest.fetch import Fetcher
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.pipeline import ingest_source
 

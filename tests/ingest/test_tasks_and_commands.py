@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from broadsheet.core import clock
 from broadsheet.ingest import commands
 from broadsheet.ingest.errors import SourceError
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Source, Tombstone
 from broadsheet.ingest.tasks import claim_due_sources, schedule_due_sources
 from broadsheet.newsroom.models import Article
