@@ -30,7 +30,6 @@ from django.core.cache.backends.base import BaseCache
 
 from broadsheet import __version__
 from broadsheet.core import clock
-from broadsheet.core.resilient_cache import is_unreachable
 from broadsheet.core.addresses import AddressPolicy, allow_any_address, is_public_address
 from broadsheet.core.fetch_errors import (
     BlockedURLError,
@@ -39,6 +38,7 @@ from broadsheet.core.fetch_errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
+from broadsheet.core.resilient_cache import is_unreachable
 from broadsheet.core.transport import Deadline, GuardedTransport
 
 logger = logging.getLogger(__name__)

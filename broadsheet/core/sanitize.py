@@ -62,7 +62,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
     "blockquote": {"cite"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
+    # data-media-id: the library image an <img> shows (imports set it), for renditions at render time.
+    "img": {"src", "alt", "title", "width", "height", "loading", "data-media-id"},
     "q": {"cite"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -101,7 +102,7 @@ def sanitize_html(fragment: str, base_url: str | None = None) -> SanitizedHTML:
             scheme = urlsplit(value.strip()).scheme.lower()
             if scheme and scheme not in URL_SCHEMES:
                 return None
-        if tag == "img" and attribute in {"width", "height"} and not value.isdigit():
+        if tag == "img" and attribute in {"width", "height", "data-media-id"} and not value.isdigit():
             return None
         return value
 

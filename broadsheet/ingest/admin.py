@@ -13,13 +13,16 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.sanitize import sanitize_html
 from broadsheet.ingest.errors import FAILURES, IngestError
 from broadsheet.ingest.extract import ExtractionRules, extract_article
-from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
 from broadsheet.ingest.tasks import ingest_source_task
+
+# A test fetch of a source: any of these is shown to the operator, not raised.
+PREVIEW_FAILURES: tuple[type[Exception], ...] = (*FAILURES, MarkupTooComplex)
 
 
 class PreviewForm(forms.Form):
@@ -112,7 +115,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "extracted": extracted,
                     "body": sanitize_html(extracted.body_html, base_url=fetched.final_url),
                 }
-            except (*FAILURES, MarkupTooComplex) as exc:
+            except PREVIEW_FAILURES as exc:
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import limits, publish, scheduler
@@ -32,13 +33,15 @@ from broadsheet.ingest.dedupe import (
 )
 from broadsheet.ingest.errors import FAILURES, HTTPStatusError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
-from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
 from broadsheet.newsroom.models import Section
 
 logger = logging.getLogger(__name__)
+
+# What one entry may fail with without stopping the others.
+ENTRY_FAILURES: tuple[type[Exception], ...] = (*FAILURES, DatabaseError, ValueError)
 
 EXCERPT_LENGTH = 400  # characters of the publisher's summary shown in excerpt mode
 
@@ -255,7 +258,7 @@ def ingest_source(
                 sections=sections,
                 classifier=classifier,
             )
-        except (*FAILURES, DatabaseError, ValueError) as exc:
+        except ENTRY_FAILURES as exc:
             report.errors += 1
             report.messages.append(f"{entry.url or entry.guid}: {exc}")
             logger.warning("source %s: entry %s failed: %s", source.pk, entry.guid, exc)

@@ -7,8 +7,8 @@ import ipaddress
 import pytest
 
 from broadsheet.core.addresses import is_public_address
-from broadsheet.ingest.errors import BlockedURLError
 from broadsheet.core.transport import resolve
+from broadsheet.ingest.errors import BlockedURLError
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from broadsheet.core.cache import SQLiteCache
-from broadsheet.ingest.errors import FetchTimeoutError
 from broadsheet.core.fetch import Fetcher, FetchOptions, HostLimiter
+from broadsheet.ingest.errors import FetchTimeoutError
 
 from .conftest import LoopbackServer
 
