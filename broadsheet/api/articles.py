@@ -103,7 +103,9 @@ def list_articles(
 )
 @decorate_view(cacheable)
 def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    article = _with_tags(Article.objects.published()).select_related("social_image").filter(pk=article_id).first()
+    article = (
+        _with_tags(Article.objects.published()).select_related("social_image").filter(pk=article_id).first()
+    )
     if article is None:
         raise NotFound(f"No public article with id {article_id}.")
     return represent.article_full(request, article)
@@ -309,4 +311,6 @@ def withdraw_article(
         permissions.require_publish_rights(token_of(request).user, article, before)
         services.withdraw(article)
     response["Cache-Control"] = "no-store"
-    return represent.article_full(request, _with_tags(Article.objects).select_related("social_image").get(pk=article.pk))
+    return represent.article_full(
+        request, _with_tags(Article.objects).select_related("social_image").get(pk=article.pk)
+    )

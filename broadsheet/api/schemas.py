@@ -216,7 +216,9 @@ class ArticleFields(Schema):
     lead_image_caption: Text | None = Field(None, max_length=500)
     lead_image_credit: Text | None = Field(None, max_length=200)
     seo_title: Text | None = Field(
-        None, max_length=SEO_TITLE_LIMIT, description="Title for search results and shared links; empty to clear."
+        None,
+        max_length=SEO_TITLE_LIMIT,
+        description="Title for search results and shared links; empty to clear.",
     )
     meta_description: Text | None = Field(
         None, max_length=META_DESCRIPTION_LIMIT, description="Summary for search results; empty to clear."

@@ -12,9 +12,9 @@ from broadsheet.api.articles import WRITE_ERRORS
 from broadsheet.api.auth import TokenAuth, token_of
 from broadsheet.api.errors import Conflict, Unprocessable
 from broadsheet.api.schemas import SourceCreate, SourceOut
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest import commands
 from broadsheet.ingest.errors import FAILURES, FetchError
-from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Source
 
 router = Router(tags=["sources"])

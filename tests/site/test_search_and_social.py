@@ -48,7 +48,9 @@ def head(client, article: Article) -> tuple[HeadParser, str, dict]:
     html = response.content.decode()
     parser = HeadParser()
     parser.feed(html)
-    news = next(n for n in json.loads(JSONLD_RE.search(html).group(1))["@graph"] if n["@type"] == "NewsArticle")
+    news = next(
+        n for n in json.loads(JSONLD_RE.search(html).group(1))["@graph"] if n["@type"] == "NewsArticle"
+    )
     return parser, TITLE_RE.search(html).group(1), news
 
 
@@ -183,7 +185,11 @@ def test_api_reads_and_writes_the_seo_fields(client, make_article, library_image
     article = make_article(publish=False)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/articles/{article.pk}"
-    body = {"seo_title": "API title", "meta_description": "API description.", "social_image": library_image.pk}
+    body = {
+        "seo_title": "API title",
+        "meta_description": "API description.",
+        "social_image": library_image.pk,
+    }
     response = client.patch(url, json.dumps(body), content_type="application/json", **auth)
     assert response.status_code == 200, response.content
     data = response.json()
