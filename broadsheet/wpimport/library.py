@@ -124,7 +124,11 @@ class AttachmentLibrary:
     def for_url(self, url: str, described: Described, label: str) -> Image | None:
         key = _key(url)
         if key in self.images:
-            return self.images[key]
+            cached = self.images[key]
+            # Stored inside an item's savepoint that was rolled back later (that item failed):
+            # the row is gone, so it is fetched again rather than pointed at.
+            if cached is None or Image.objects.filter(pk=cached.pk).exists():
+                return cached
         image = self._fetch(url, described, label)
         self.images[key] = image
         return image
