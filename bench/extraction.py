@@ -39,11 +39,11 @@ django.setup()
 
 import trafilatura  # noqa: E402
 
+from broadsheet.core.fetch import Fetcher, FetchOptions  # noqa: E402
 from broadsheet.core.sanitize import sanitize_html, strip_tags  # noqa: E402
 from broadsheet.ingest.dedupe import simhash  # noqa: E402
 from broadsheet.ingest.errors import IngestError  # noqa: E402
 from broadsheet.ingest.extract import ExtractOptions, extract_article  # noqa: E402
-from broadsheet.ingest.fetch import Fetcher, FetchOptions  # noqa: E402
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 

@@ -199,7 +199,7 @@ def setup_django(data_dir: Path) -> None:
 
 def pipeline_round(base: str, round_no: int, profiler: cProfile.Profile | None) -> tuple[float, float, dict]:
     """(wall seconds, CPU seconds, report) of one ingest_source() run."""
-    from broadsheet.ingest.fetch import Fetcher
+    from broadsheet.core.fetch import Fetcher
     from broadsheet.ingest.models import Source
     from broadsheet.ingest.pipeline import ingest_source
     from broadsheet.newsroom.models import Article, Section

@@ -20,6 +20,7 @@ from broadsheet.api.schemas import ArticleCreate, ArticleOut, ArticlePage, Artic
 from broadsheet.core import clock
 from broadsheet.core.markup_cost import MarkupTooComplex, check_markup
 from broadsheet.ingest.models import Entry
+from broadsheet.media.models import Image
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, ArticleSlugHistory, Author, Section, Tag
 
@@ -102,7 +103,9 @@ def list_articles(
 )
 @decorate_view(cacheable)
 def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
-    article = _with_tags(Article.objects.published()).filter(pk=article_id).first()
+    article = (
+        _with_tags(Article.objects.published()).select_related("social_image").filter(pk=article_id).first()
+    )
     if article is None:
         raise NotFound(f"No public article with id {article_id}.")
     return represent.article_full(request, article)
@@ -124,6 +127,15 @@ def _author(slug: str) -> Author | None:
     found = Author.objects.filter(slug=slug).first()
     if found is None:
         raise Unprocessable(f"No author with slug {slug!r}.", code="unknown_author")
+    return found
+
+
+def _library_image(image_id: int) -> Image | None:
+    if image_id == 0:
+        return None
+    found = Image.objects.filter(pk=image_id).first()
+    if found is None:
+        raise Unprocessable(f"No image with id {image_id} in the media library.", code="unknown_image")
     return found
 
 
@@ -187,7 +199,7 @@ def _check_slug(slug: str, article: Article) -> None:
 def _apply(article: Article, data: dict[str, Any]) -> None:
     """Copy the given fields (tags aside) onto `article`, writing nothing to the database.
 
-    None means "leave as it is"; an empty author or lead_image_url clears it.
+    None means "leave as it is"; an empty author or lead_image_url, or social_image 0, clears it.
     """
     simple = (
         "headline",
@@ -198,6 +210,8 @@ def _apply(article: Article, data: dict[str, Any]) -> None:
         "lead_image_alt",
         "lead_image_caption",
         "lead_image_credit",
+        "seo_title",
+        "meta_description",
     )
     for name in simple:
         if data.get(name) is not None:
@@ -209,6 +223,8 @@ def _apply(article: Article, data: dict[str, Any]) -> None:
         article.section = _section(data["section"])
     if data.get("author") is not None:
         article.author = _author(data["author"])
+    if data.get("social_image") is not None:
+        article.social_image = _library_image(data["social_image"])
     if data.get("lead_image_url") is not None:
         article.lead_image_url = str(data["lead_image_url"])
     if data.get("slug") is not None:
@@ -240,7 +256,7 @@ def _save(article: Article, tags: list[int] | None, user: Any) -> Article:
     except IntegrityError as exc:
         # Two writers raced for one slug: the database's constraint is the referee.
         raise Conflict("The article clashes with another one (slug).", code="conflict") from exc
-    return _with_tags(Article.objects).get(pk=article.pk)
+    return _with_tags(Article.objects).select_related("social_image").get(pk=article.pk)
 
 
 def _editable(request: HttpRequest, article_id: int) -> Article:
@@ -310,4 +326,6 @@ def withdraw_article(
         permissions.require_publish_rights(token_of(request).user, article, before)
         services.withdraw(article)
     response["Cache-Control"] = "no-store"
-    return represent.article_full(request, _with_tags(Article.objects).get(pk=article.pk))
+    return represent.article_full(
+        request, _with_tags(Article.objects).select_related("social_image").get(pk=article.pk)
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from broadsheet.discovery.models import Story
 from broadsheet.discovery.stories import Version
+from broadsheet.media.pictures import social_rendition
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
 
@@ -85,8 +86,29 @@ def article_summary(request: HttpRequest, article: Article) -> dict[str, Any]:
     }
 
 
+def _social_image(request: HttpRequest, article: Article) -> dict[str, Any] | None:
+    image = article.social_image if article.social_image_id is not None else None
+    if image is None:
+        return None
+    shared = social_rendition(image)
+    return {
+        "id": image.pk,
+        "src": absolute(request, shared.url),
+        "alt": image.alt,
+        "width": shared.width or None,
+        "height": shared.height or None,
+    }
+
+
 def article_full(request: HttpRequest, article: Article) -> dict[str, Any]:
-    return {**article_summary(request, article), "body_html": article.body, "status": article.state}
+    return {
+        **article_summary(request, article),
+        "body_html": article.body,
+        "status": article.state,
+        "seo_title": article.seo_title,
+        "meta_description": article.meta_description,
+        "social_image": _social_image(request, article),
+    }
 
 
 def story(

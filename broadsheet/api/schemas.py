@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from broadsheet.api.fields import Text, Timestamp, WebUrl
+from broadsheet.api.fields import MAX_ID, Text, Timestamp, WebUrl
+from broadsheet.newsroom.models import META_DESCRIPTION_LIMIT, SEO_TITLE_LIMIT
 
 # -- errors ----------------------------------------------------------------------------------
 
@@ -53,6 +54,14 @@ class LeadImage(Schema):
     height: int | None
 
 
+class SocialImage(Schema):
+    id: int = Field(description="The media library image's id.")
+    src: str = Field(description="Its rendition for shared links, about 1200 pixels wide.")
+    alt: str
+    width: int | None
+    height: int | None
+
+
 class Attribution(Schema):
     source_name: str
     source_home_url: str
@@ -80,6 +89,9 @@ class ArticleSummary(Schema):
 
 class ArticleOut(ArticleSummary):
     body_html: str = Field(description="Sanitised HTML.")
+    seo_title: str = Field(description="The title for search results and shared links; empty: the headline.")
+    meta_description: str = Field(description="The search result's summary; empty: the standfirst.")
+    social_image: SocialImage | None = Field(description="The image for shared links; null: the lead image.")
     status: Literal["draft", "pending_review", "scheduled", "published", "withdrawn"]
 
 
@@ -203,6 +215,17 @@ class ArticleFields(Schema):
     lead_image_alt: Text | None = Field(None, max_length=300)
     lead_image_caption: Text | None = Field(None, max_length=500)
     lead_image_credit: Text | None = Field(None, max_length=200)
+    seo_title: Text | None = Field(
+        None,
+        max_length=SEO_TITLE_LIMIT,
+        description="Title for search results and shared links; empty to clear.",
+    )
+    meta_description: Text | None = Field(
+        None, max_length=META_DESCRIPTION_LIMIT, description="Summary for search results; empty to clear."
+    )
+    social_image: int | None = Field(
+        None, ge=0, le=MAX_ID, description="A media library image's id for shared links; 0 to clear."
+    )
 
 
 class ArticleCreate(ArticleFields):

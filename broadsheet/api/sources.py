@@ -12,9 +12,9 @@ from broadsheet.api.articles import WRITE_ERRORS
 from broadsheet.api.auth import TokenAuth, token_of
 from broadsheet.api.errors import Conflict, Unprocessable
 from broadsheet.api.schemas import SourceCreate, SourceOut
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest import commands
-from broadsheet.ingest.errors import FetchError, IngestError
-from broadsheet.ingest.fetch import Fetcher
+from broadsheet.ingest.errors import FAILURES, FetchError
 from broadsheet.ingest.models import Source
 
 router = Router(tags=["sources"])
@@ -60,7 +60,7 @@ def create_source(
             )
         except FetchError as exc:
             raise Unprocessable(f"Could not fetch {url}: {exc}", code="feed_unreachable") from exc
-        except IngestError as exc:
+        except FAILURES as exc:
             # SourceError and friends: say exactly what add_source said.
             if str(exc).startswith("already a source"):
                 raise Conflict(str(exc), code="source_exists") from exc

@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import sanitize_html
-from broadsheet.ingest.errors import ExtractError, IngestError
+from broadsheet.ingest.errors import FAILURES, ExtractError
 from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
-from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
 from broadsheet.ingest.pipeline import fetch_and_extract
 from broadsheet.ingest.siterules import rules_as_lines, rules_from_lines
@@ -84,6 +84,9 @@ class SourceAdminForm(forms.ModelForm):
         if self.rules is not None:
             self.instance.extraction_rules = self.rules.as_json()
         return super().save(commit)
+
+# A test fetch of a source: any of these is shown to the operator, not raised.
+PREVIEW_FAILURES: tuple[type[Exception], ...] = (*FAILURES, MarkupTooComplex)
 
 
 class PreviewForm(forms.Form):
@@ -201,7 +204,7 @@ class SourceAdmin(admin.ModelAdmin):
                 )
             try:
                 result = _preview(form.cleaned_data["url"], form.rules)
-            except (IngestError, MarkupTooComplex) as exc:
+            except PREVIEW_FAILURES as exc:
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),

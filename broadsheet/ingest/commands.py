@@ -10,13 +10,13 @@ import lxml.etree
 import lxml.html
 from django.db import transaction
 
+from broadsheet.core.fetch import Fetcher
 from broadsheet.core.sanitize import excerpt
 from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest import claims
 from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.dedupe import EntryKey, Seen, canonical_url, classify_many, content_hash
-from broadsheet.ingest.errors import HTTPStatusError, IngestError, ParseError, SourceError
-from broadsheet.ingest.fetch import Fetcher
+from broadsheet.ingest.errors import FAILURES, HTTPStatusError, ParseError, SourceError
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import ParsedFeed, parse_feed
 from broadsheet.ingest.pipeline import ingest_source
@@ -92,7 +92,7 @@ def add_source(
             for candidate in discover_feed_links(page, feed_url):
                 try:
                     feed_url, feed, _page, _ = _fetch_feed(fetcher, candidate)
-                except IngestError as exc:
+                except FAILURES as exc:
                     logger.info("feed candidate %s failed: %s", candidate, exc)
                     continue
                 if feed is not None:

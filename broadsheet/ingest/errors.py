@@ -1,52 +1,32 @@
 """The ingest error hierarchy, drawn once so callers catch exactly what they mean.
 
 IngestError
-├── FetchError                 the network step failed
-│   ├── BlockedURLError        scheme or address refused (SSRF guard)
-│   ├── FetchTimeoutError      connect, read or total deadline passed
-│   ├── TooLargeError          compressed or decompressed body over its cap
-│   ├── TooManyRedirectsError  more than the redirect cap, or a loop
-│   └── HTTPStatusError        a final status that is not 2xx or 304
 ├── ParseError                 the bytes are not a feed we can read
 ├── ExtractError               the page gave no usable article
 ├── TooComplexError            an entry's HTML is too big or too deep to sanitise in bounded time
 │                              (core.markup_cost.MarkupTooComplex, told as an ingest error)
 └── SourceError                bad operator input (no feed found, unknown source)
     └── NothingToReextract     re-extraction asked of a source that keeps no page text
+
+The network step's errors are core's (core/fetch_errors.py: FetchError and its kinds), since
+the WordPress import fetches through the same guarded client; they are re-exported here, and
+`FAILURES` is what an ingest step catches: either family.
 """
 
 from __future__ import annotations
 
+from broadsheet.core.fetch_errors import (
+    BlockedURLError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    TooLargeError,
+    TooManyRedirectsError,
+)
+
 
 class IngestError(Exception):
     """Anything that goes wrong while ingesting; recorded on the source, never fatal to a batch."""
-
-
-class FetchError(IngestError):
-    pass
-
-
-class BlockedURLError(FetchError):
-    pass
-
-
-class FetchTimeoutError(FetchError):
-    pass
-
-
-class TooLargeError(FetchError):
-    pass
-
-
-class TooManyRedirectsError(FetchError):
-    pass
-
-
-class HTTPStatusError(FetchError):
-    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 class ParseError(IngestError):
@@ -67,3 +47,23 @@ class SourceError(IngestError):
 
 class NothingToReextract(SourceError):
     """The source keeps no page text (excerpt mode): its stories are the feed's summaries."""
+
+
+# Every failure of one source's poll or one entry: recorded, never fatal to a batch.
+FAILURES: tuple[type[Exception], ...] = (IngestError, FetchError)
+
+__all__ = [
+    "FAILURES",
+    "BlockedURLError",
+    "ExtractError",
+    "FetchError",
+    "FetchTimeoutError",
+    "HTTPStatusError",
+    "IngestError",
+    "ParseError",
+    "NothingToReextract",
+    "SourceError",
+    "TooComplexError",
+    "TooLargeError",
+    "TooManyRedirectsError",
+]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import limits, publish, scheduler
@@ -30,9 +31,8 @@ from broadsheet.ingest.dedupe import (
     content_hash,
     simhash,
 )
-from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
+from broadsheet.ingest.errors import FAILURES, HTTPStatusError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions
-from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
@@ -40,6 +40,9 @@ from broadsheet.ingest.siterules import RuledExtraction, extract_by_rules
 from broadsheet.newsroom.models import Section
 
 logger = logging.getLogger(__name__)
+
+# What one entry may fail with without stopping the others.
+ENTRY_FAILURES: tuple[type[Exception], ...] = (*FAILURES, DatabaseError, ValueError)
 
 EXCERPT_LENGTH = 400  # characters of the publisher's summary shown in excerpt mode
 
@@ -176,7 +179,7 @@ def process_entry(
             ruled = fetch_and_extract(fetcher, entry.url, rules, options.extract, entry.image_credit)
             note_rules_outcome(source, entry.url, ruled)
             extracted = ruled.extracted
-        except IngestError as exc:
+        except FAILURES as exc:
             if source.mode == Source.Mode.FULL and not (entry.content_html or entry.summary_html):
                 raise
             # The feed's own text still makes a story; the page is a bonus.
@@ -225,7 +228,7 @@ def ingest_source(
                 result.content, url=result.final_url, content_type=result.headers.get("content-type", "")
             )
         )
-    except IngestError as exc:
+    except FAILURES as exc:
         logger.warning("source %s (%s) failed: %s", source.pk, source.feed_url, exc)
         record_failure(source, report, exc, started)
         return report
@@ -269,7 +272,7 @@ def ingest_source(
                 sections=sections,
                 classifier=classifier,
             )
-        except (IngestError, DatabaseError, ValueError) as exc:
+        except ENTRY_FAILURES as exc:
             report.errors += 1
             report.messages.append(f"{entry.url or entry.guid}: {exc}")
             logger.warning("source %s: entry %s failed: %s", source.pk, entry.guid, exc)

@@ -17,9 +17,9 @@ from django.db import transaction
 from broadsheet.core import clock
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import sanitize_html
-from broadsheet.ingest.errors import IngestError, NothingToReextract
+from broadsheet.ingest.errors import FAILURES, NothingToReextract
 from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
-from broadsheet.ingest.fetch import Fetcher
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import fetch_and_extract, note_rules_outcome
 from broadsheet.newsroom import services
@@ -96,7 +96,7 @@ def reextract_source(
             note_rules_outcome(source, url, ruled)
             body = sanitize_html(ruled.extracted.body_html, base_url=url)
             check_sanitised(body)
-        except (IngestError, MarkupTooComplex) as exc:
+        except (*FAILURES, MarkupTooComplex) as exc:
             report.failed += 1
             report.problems.append(f"{url}: {exc}")
             logger.warning("source %s: re-extracting %s failed: %s", source.pk, url, exc)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from broadsheet.core import clock
 from broadsheet.ingest import publish, scheduler
-from broadsheet.ingest.errors import HTTPStatusError, IngestError
+from broadsheet.ingest.errors import HTTPStatusError
 from broadsheet.ingest.models import Source
 
 
@@ -86,7 +86,7 @@ def record_success(
     )
 
 
-def record_failure(source: Source, report: IngestReport, exc: IngestError, started: dt.datetime) -> None:
+def record_failure(source: Source, report: IngestReport, exc: Exception, started: dt.datetime) -> None:
     report.ok = False
     report.errors += 1
     report.messages.append(str(exc))

@@ -7,9 +7,9 @@ import logging
 
 from django_tasks import task
 
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest import claims
 from broadsheet.ingest.categorise import load_classifier
-from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.pipeline import ingest_source
 

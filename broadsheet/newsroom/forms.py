@@ -93,6 +93,9 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image_alt",
             "lead_image_caption",
             "lead_image_credit",
+            "seo_title",
+            "meta_description",
+            "social_image",
             "source_name",
             "source_home_url",
             "canonical_url",
@@ -100,6 +103,8 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "body": RichTextWidget(),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            # A textarea (the description is a sentence or two); maxlength comes from the field.
+            "meta_description": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         }
         formfield_callback = https_formfield
 

@@ -105,6 +105,11 @@ class Tag(models.Model):
         return url_for("site:tag", slug=self.slug)
 
 
+# Search engines cut page titles near 70 characters and descriptions near 160.
+SEO_TITLE_LIMIT = 70
+META_DESCRIPTION_LIMIT = 160
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -168,6 +173,30 @@ class Article(models.Model):
     lead_image_alt = models.CharField(max_length=300, blank=True)
     lead_image_caption = models.CharField(max_length=500, blank=True)
     lead_image_credit = models.CharField(max_length=200, blank=True)
+
+    # Search and social: what a search result and a shared link show, when it should differ
+    # from the page itself. Empty means the headline, the standfirst and the lead image.
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=SEO_TITLE_LIMIT,
+        blank=True,
+        help_text=f"At most {SEO_TITLE_LIMIT} characters. The page title in search results and "
+        "shared links; leave empty to use the headline.",
+    )
+    meta_description = models.CharField(
+        max_length=META_DESCRIPTION_LIMIT,
+        blank=True,
+        help_text=f"At most {META_DESCRIPTION_LIMIT} characters (search engines cut longer ones). "
+        "The summary under the title in search results; leave empty to use the standfirst.",
+    )
+    social_image = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_of_articles",
+        help_text="Shown when the article is shared (1200 pixels wide); leave empty to use the lead image.",
+    )
 
     # Aggregated stories: where the story came from. Empty for our own journalism.
     source_name = models.CharField(max_length=200, blank=True)

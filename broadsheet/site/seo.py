@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from broadsheet.core.sanitize import excerpt
+from broadsheet.media.pictures import social_rendition
 from broadsheet.newsroom.models import Article, SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -52,8 +54,17 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(",.;:") + "…"
 
 
+def article_title(article: Article) -> str:
+    """The SEO title the editor wrote, or else the headline: what a search result and a
+    shared link show as the title."""
+    return article.seo_title.strip() or article.headline
+
+
 def article_description(article: Article) -> str:
-    """The standfirst, or else the start of the body: what a search result shows."""
+    """The meta description the editor wrote, else the standfirst, else the start of the body:
+    what a search result shows."""
+    if article.meta_description.strip():
+        return truncate(article.meta_description, DESCRIPTION_LIMIT)
     if article.dek:
         return truncate(article.dek, DESCRIPTION_LIMIT)
     return excerpt(article.body, DESCRIPTION_LIMIT)
@@ -67,9 +78,39 @@ def article_canonical_url(article: Article, request: HttpRequest) -> str:
     return absolute_url(request, article.get_absolute_url())
 
 
-def article_image_url(article: Article, request: HttpRequest) -> str:
+@dataclass(frozen=True)
+class SeoImage:
+    url: str  # absolute
+    width: int | None
+    height: int | None
+    alt: str
+    caption: str
+
+
+def article_image(article: Article, request: HttpRequest) -> SeoImage | None:
+    """The image a shared link and a search result show: the social image the editor chose
+    (its 1200-wide rendition), else the lead image; None when there is neither."""
+    chosen = article.social_image if article.social_image_id is not None else None
+    if chosen is not None:
+        shared = social_rendition(chosen)
+        if shared.url:
+            return SeoImage(
+                absolute_url(request, shared.url),
+                shared.width or None,
+                shared.height or None,
+                chosen.alt,
+                chosen.caption,
+            )
     src = article.lead_image_src
-    return absolute_url(request, src) if src else ""
+    if not src:
+        return None
+    return SeoImage(
+        absolute_url(request, src),
+        article.lead_image_width,
+        article.lead_image_height,
+        article.lead_image_alt,
+        article.lead_image_caption,
+    )
 
 
 def page_canonical_url(request: HttpRequest) -> str:
@@ -140,7 +181,7 @@ def article_jsonld(
     news: dict[str, Any] = {
         "@type": "NewsArticle",
         "@id": f"{page_url}#article",
-        "headline": truncate(article.headline, HEADLINE_LIMIT),
+        "headline": truncate(article_title(article), HEADLINE_LIMIT),
         "description": article_description(article),
         "url": page_url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
@@ -150,14 +191,14 @@ def article_jsonld(
         "inLanguage": article.language,
         "publisher": publisher_jsonld(site, request),
     }
-    image = article_image_url(article, request)
-    if image:
-        image_object: dict[str, Any] = {"@type": "ImageObject", "url": image}
-        if article.lead_image_width and article.lead_image_height:
-            image_object["width"] = article.lead_image_width
-            image_object["height"] = article.lead_image_height
-        if article.lead_image_caption:
-            image_object["caption"] = article.lead_image_caption
+    image = article_image(article, request)
+    if image is not None:
+        image_object: dict[str, Any] = {"@type": "ImageObject", "url": image.url}
+        if image.width and image.height:
+            image_object["width"] = image.width
+            image_object["height"] = image.height
+        if image.caption:
+            image_object["caption"] = image.caption
         news["image"] = [image_object]
     author = _author_jsonld(article, request)
     if author is not None:

@@ -111,7 +111,9 @@ def _static_page(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     # Tags are prefetched once: the page and its SEO metadata both list them.
     found = (
-        Article.objects.select_related("section", "author", "lead_media", "story_membership__story")
+        Article.objects.select_related(
+            "section", "author", "lead_media", "social_image", "story_membership__story"
+        )
         .prefetch_related("tags")
         .filter(slug=slug)
         .first()

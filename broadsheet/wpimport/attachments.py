@@ -14,6 +14,10 @@ def import_attachment(run: ImportRun, item: WxrItem) -> None:
     url = http_url(item.attachment_url or item.guid)
     if not url:
         run.report.warn("attachment without an http(s) URL", item_label(item))
+    elif run.library is not None:
+        # Every image of the site goes into the library, used by a post or not (fetched once
+        # a run: a featured or body image is there already).
+        run.library.for_attachment(item, item_label(item))
     parent_record = run.records_by_id.get(item.parent_id) if item.parent_id else None
     article = parent_record.article if parent_record is not None else None
     values = {

@@ -18,8 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from broadsheet.core.fetch import FetchOptions
 from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.wpimport import attachments, pages, posts, terms
+from broadsheet.wpimport.library import AttachmentLibrary
 from broadsheet.wpimport.report import ImportReport
 from broadsheet.wpimport.run import ImportRun, item_label
 from broadsheet.wpimport.wxr import WxrDocument, WxrItem, parse_wxr
@@ -88,18 +90,36 @@ def _guarded(run: ImportRun, handler: Handler, item: WxrItem) -> None:
 
 
 def import_document(
-    doc: WxrDocument, *, dry_run: bool = False, progress: Progress | None = None
+    doc: WxrDocument,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    attachments: bool = False,
+    fetch_options: FetchOptions | None = None,
 ) -> ImportReport:
-    """Import a parsed export; with `dry_run`, do it all in a transaction that is rolled back."""
+    """Import a parsed export; with `dry_run`, do it all in a transaction that is rolled back.
+
+    With `attachments`, images are fetched into the media library (`fetch_options` overrides
+    the fetcher's limits); a dry run never fetches, since it would leave files behind.
+    """
     report = ImportReport(dry_run=dry_run, source=doc.site_url)
-    if dry_run:
-        with transaction.atomic():
-            _import_items(ImportRun(doc, report), progress)
-            transaction.set_rollback(True)
-    else:
-        # No transaction around the whole run: each item commits on its own, so a long
-        # import does not hold the database's write lock, and what is done stays done.
-        _import_items(ImportRun(doc, report), progress)
+    library = (
+        AttachmentLibrary(report, doc.site_url, ImportRun.attachment_items(doc), fetch_options)
+        if attachments and not dry_run
+        else None
+    )
+    try:
+        if dry_run:
+            with transaction.atomic():
+                _import_items(ImportRun(doc, report, library), progress)
+                transaction.set_rollback(True)
+        else:
+            # No transaction around the whole run: each item commits on its own, so a long
+            # import does not hold the database's write lock, and what is done stays done.
+            _import_items(ImportRun(doc, report, library), progress)
+    finally:
+        if library is not None:
+            library.close()
     logger.info(
         "WordPress import of %s: %d created, %d updated, %d warnings",
         doc.site_url,
@@ -114,6 +134,21 @@ def site_timezone() -> dt.tzinfo:
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def import_wxr(data: bytes, *, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Parse and import a WXR file's bytes (raises WxrError when the file cannot be read)."""
-    return import_document(parse_wxr(data, local_tz=site_timezone()), dry_run=dry_run, progress=progress)
+def import_wxr(
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    attachments: bool = False,
+    fetch_options: FetchOptions | None = None,
+) -> ImportReport:
+    """Parse and import a WXR file's bytes (raises WxrError when the file cannot be read).
+
+    `attachments` fetches the images into the media library (the command's default)."""
+    return import_document(
+        parse_wxr(data, local_tz=site_timezone()),
+        dry_run=dry_run,
+        progress=progress,
+        attachments=attachments,
+        fetch_options=fetch_options,
+    )

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import RESERVED_SLUGS, Article, Section, unique_slug
-from broadsheet.wpimport import paths, terms
+from broadsheet.wpimport import paths, terms, yoast
 from broadsheet.wpimport.convert import plain_text
 from broadsheet.wpimport.run import ImportRun, http_url, item_label, values_digest
 from broadsheet.wpimport.terms import DEFAULT_SECTION
@@ -41,7 +41,7 @@ def post_status(run: ImportRun, item: WxrItem) -> str | None:
     return Article.Status.DRAFT
 
 
-def lead_image(run: ImportRun, item: WxrItem) -> dict[str, str]:
+def lead_image(run: ImportRun, item: WxrItem) -> dict[str, Any]:
     raw = item.meta_value("_thumbnail_id").strip()
     if not raw.isdigit():
         return {"lead_image_url": "", "lead_image_alt": "", "lead_image_caption": ""}
@@ -51,6 +51,18 @@ def lead_image(run: ImportRun, item: WxrItem) -> dict[str, str]:
         run.report.warn("featured image not in the export", item_label(item))
         return {"lead_image_url": "", "lead_image_alt": "", "lead_image_caption": ""}
     assert attachment is not None
+    image = run.library.for_attachment(attachment, item_label(item)) if run.library is not None else None
+    if image is not None:
+        # From the library now: the remote URL goes, so the old site can be switched off.
+        return {
+            "lead_media_id": image.pk,
+            "lead_image_url": "",
+            "lead_image_alt": image.alt,
+            "lead_image_caption": image.caption,
+            "lead_image_credit": image.credit,
+            "lead_image_width": image.width,
+            "lead_image_height": image.height,
+        }
     return {
         "lead_image_url": url,
         "lead_image_alt": plain_text(attachment.meta_value("_wp_attachment_image_alt"))[:300],
@@ -92,6 +104,7 @@ def import_post(run: ImportRun, item: WxrItem) -> None:
         "author_id": author.pk if author else None,
         "is_sticky": item.sticky or item.wp_id in run.doc.sticky_ids,
         **lead_image(run, item),
+        **yoast.seo_fields(run, item),
     }
     wanted_slug = (paths.clean_slug(item.slug) or slugify(headline) or "untitled")[:200]
     digest = values_digest(

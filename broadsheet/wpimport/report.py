@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
-KINDS = ("post", "page", "attachment", "section", "tag", "author", "redirect", "other")
+# "image": attachments brought into the media library (unchanged: its bytes were there already).
+KINDS = ("post", "page", "attachment", "image", "section", "tag", "author", "redirect", "other")
 # Each reason keeps this many examples; the rest are only counted.
 EXAMPLES_PER_REASON = 3
 

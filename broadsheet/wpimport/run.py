@@ -16,6 +16,7 @@ from broadsheet.newsroom.models import Author, LegacyRedirect, Section, Tag
 from broadsheet.newsroom.redirects import OLD_PATH_MAX, query_path
 from broadsheet.wpimport import paths
 from broadsheet.wpimport.convert import convert_content, plain_text
+from broadsheet.wpimport.library import AttachmentLibrary
 from broadsheet.wpimport.models import WordPressItem
 from broadsheet.wpimport.report import ImportReport
 from broadsheet.wpimport.wxr import WxrDocument, WxrItem
@@ -39,13 +40,18 @@ def http_url(url: str) -> str:
 class ImportRun:
     """What one import knows while it runs; each item kind reads it and adds to it."""
 
-    def __init__(self, doc: WxrDocument, report: ImportReport) -> None:
+    def __init__(
+        self, doc: WxrDocument, report: ImportReport, library: AttachmentLibrary | None = None
+    ) -> None:
+        """With `library`, attachments are brought into the media library; without, their
+        remote URLs are kept (`import-wxr --no-attachments`)."""
         self.doc = doc
         self.report = report
+        self.library = library
         self.site = doc.site_url[:200]
         self.authors_by_login = {a.login: a for a in doc.authors}
         self.categories_by_slug = {c.slug: c for c in doc.categories}
-        self.attachments = {i.wp_id: i for i in doc.items if i.post_type == "attachment"}
+        self.attachments = self.attachment_items(doc)
         # What each login and term slug became in this run.
         self.authors: dict[str, Author | None] = {}
         self.sections: dict[str, Section] = {}
@@ -58,6 +64,10 @@ class ImportRun:
         self.redirects: dict[str, LegacyRedirect] = {}
         self.page_parents = {i.wp_id: i.parent_id for i in doc.items if i.post_type == "page"}
         self.guids = self._effective_guids()
+
+    @staticmethod
+    def attachment_items(doc: WxrDocument) -> dict[int, WxrItem]:
+        return {i.wp_id: i for i in doc.items if i.post_type == "attachment"}
 
     # --- keeping old URLs --------------------------------------------------------------------
 
@@ -151,6 +161,8 @@ class ImportRun:
         converted = convert_content(item.content)
         for warning in converted.warnings:
             self.report.warn(warning, item_label(item))
+        if self.library is not None:
+            return self.library.rewrite_body(converted.html, item_label(item))
         return converted.html
 
     def unchanged(self, record: WordPressItem | None, item: WxrItem, digest: str, **target: Any) -> bool:

@@ -17,8 +17,8 @@ from django.test import Client
 from broadsheet.api import sources
 from broadsheet.api.models import ApiToken
 from broadsheet.core import clock
+from broadsheet.core.fetch import FetchResult
 from broadsheet.ingest.errors import BlockedURLError
-from broadsheet.ingest.fetch import FetchResult
 from broadsheet.newsroom.models import Section
 
 FEED_HOST = "feeds.example.test"

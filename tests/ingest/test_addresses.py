@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 
-from broadsheet.ingest.addresses import is_public_address
+from broadsheet.core.addresses import is_public_address
+from broadsheet.core.transport import resolve
 from broadsheet.ingest.errors import BlockedURLError
-from broadsheet.ingest.transport import resolve
 
 
 @pytest.mark.parametrize(

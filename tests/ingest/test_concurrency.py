@@ -13,8 +13,8 @@ import threading
 import pytest
 from django.db import OperationalError, connection
 
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest import dedupe, publish
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, Source, Syndication
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.ingest.tasks import claim_due_sources

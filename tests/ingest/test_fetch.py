@@ -10,14 +10,14 @@ import zlib
 
 import pytest
 
-from broadsheet.ingest.addresses import is_public_address
+from broadsheet.core.addresses import is_public_address
+from broadsheet.core.fetch import Fetcher, FetchOptions, HostLimiter, check_url, parse_retry_after
 from broadsheet.ingest.errors import (
     BlockedURLError,
     FetchTimeoutError,
     TooLargeError,
     TooManyRedirectsError,
 )
-from broadsheet.ingest.fetch import Fetcher, FetchOptions, HostLimiter, check_url, parse_retry_after
 
 from .conftest import LoopbackServer, Route
 

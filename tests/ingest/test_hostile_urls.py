@@ -13,8 +13,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
 
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.commands import discover_feed_links, import_opml
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, Source, Syndication
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom.models import Article

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.core.sanitize import sanitize_html
 from broadsheet.ingest import publish
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
 from broadsheet.ingest.pipeline import RunOptions, ingest_source
 from broadsheet.newsroom import services

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from broadsheet.core.cache import SQLiteCache
+from broadsheet.core.fetch import Fetcher, FetchOptions, HostLimiter
 from broadsheet.ingest.errors import FetchTimeoutError
-from broadsheet.ingest.fetch import Fetcher, FetchOptions, HostLimiter
 
 from .conftest import LoopbackServer
 
@@ -28,7 +28,7 @@ import sys, threading
 import django
 django.setup()
 from django.test import override_settings
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 url, location, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 cache = {"default": {"BACKEND": "broadsheet.core.cache.SQLiteCache", "LOCATION": location}}
 failures = []

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from broadsheet.ingest import commands
 from broadsheet.ingest.errors import ExtractError, NothingToReextract, SourceError
 from broadsheet.ingest.extract import ExtractionRules
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.ingest.reextract import reextract_source

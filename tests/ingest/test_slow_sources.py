@@ -9,8 +9,8 @@ import time
 import pytest
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest import commands
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Source
 
 from .conftest import LoopbackServer

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest import commands
 from broadsheet.ingest.errors import SourceError
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Source, Tombstone
 from broadsheet.ingest.tasks import claim_due_sources, schedule_due_sources
 from broadsheet.newsroom.models import Article

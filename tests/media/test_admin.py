@@ -85,3 +85,17 @@ def test_the_article_form_picks_a_lead_image_from_the_library(admin_client, uplo
         {"term": "night", "app_label": "newsroom", "model_name": "article", "field_name": "lead_media"},
     ).json()
     assert [r["text"] for r in found["results"]] == ["Night ferry"]
+
+
+def test_changelist_says_what_uses_each_image(admin_client, upload, make_article):
+    lead, social, spare = (
+        upload(halves(400, 300, left=c), alt=a)
+        for c, a in (((200, 0, 0), "Lead"), ((0, 200, 0), "Social"), ((0, 0, 200), "Spare"))
+    )
+    make_article(lead_media=lead)
+    make_article(lead_media=lead, social_image=social)
+    html = admin_client.get("/admin/media/image/").content.decode()
+    rows = {alt: html[html.index(f">{alt}<") :][:600] for alt in ("Lead", "Social", "Spare")}
+    assert "lead image (2 articles)" in rows["Lead"]
+    assert "social image (1 article)<" in rows["Social"]
+    assert "unused" in rows["Spare"]

@@ -140,7 +140,7 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     # Facet counts are one COUNT per filter choice over the whole table.
     show_facets = admin.ShowFacets.NEVER
-    autocomplete_fields = ("author", "tags", "lead_media")
+    autocomplete_fields = ("author", "tags", "lead_media", "social_image")
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = (
         *("reading_time", "lead_image_size", "state_display"),
@@ -173,6 +173,15 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
                     "lead_image_caption",
                     "lead_image_credit",
                 )
+            },
+        ),
+        (
+            "Search & social",
+            {
+                "classes": ("collapse",),
+                "description": "How the article looks in search results and when shared. "
+                "Each field is optional: empty ones use the headline, standfirst and lead image.",
+                "fields": ("seo_title", "meta_description", "social_image"),
             },
         ),
         (

@@ -43,17 +43,17 @@ def article_meta(context: template.Context, article: Article) -> dict[str, Any]:
     if article.pk:
         prefetch_related_objects([article], "tags")
     tags = [tag.name for tag in article.tags.all()] if article.pk else []
-    image = seo.article_image_url(article, request)
+    image = seo.article_image(article, request)
     return {
-        "title": article.headline,
+        "title": seo.article_title(article),
         "description": seo.article_description(article),
         "canonical": seo.article_canonical_url(article, request),
         "url": seo.absolute_url(request, article.get_absolute_url()),
         "site_name": site.site_name,
-        "image": image,
-        "image_width": article.lead_image_width if image else None,
-        "image_height": article.lead_image_height if image else None,
-        "image_alt": article.lead_image_alt,
+        "image": image.url if image else "",
+        "image_width": image.width if image else None,
+        "image_height": image.height if image else None,
+        "image_alt": image.alt if image else "",
         "published_time": seo.w3c_datetime(article.published_at),
         "modified_time": seo.w3c_datetime(article.updated_at),
         "section": article.section.name,

@@ -14,12 +14,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from broadsheet.ingest.commands import ingest_due
-        from broadsheet.ingest.errors import IngestError
+        from broadsheet.ingest.errors import FAILURES
 
         try:
             with console.progress(self.stdout, "polling") as progress:
                 reports = ingest_due(progress=lambda done, total, r: progress(done, total, r.source_name))
-        except IngestError as exc:
+        except FAILURES as exc:
             raise CommandError(str(exc)) from exc
         if not reports:
             self.stdout.write("No source is due.")

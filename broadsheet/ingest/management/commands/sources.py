@@ -52,11 +52,11 @@ class Command(BaseCommand):
         actions.add_parser("export-opml", help="write every source as OPML to standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from broadsheet.ingest.errors import IngestError
+        from broadsheet.ingest.errors import FAILURES
 
         try:
             self._handle(options)
-        except IngestError as exc:
+        except FAILURES as exc:
             raise CommandError(str(exc)) from exc
 
     def _handle(self, options: dict[str, Any]) -> None:

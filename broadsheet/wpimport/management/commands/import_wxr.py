@@ -1,4 +1,5 @@
-"""`broadsheet import-wxr FILE [--dry-run]`: move a WordPress site in, with a progress bar and a summary.
+"""`broadsheet import-wxr FILE [--dry-run] [--no-attachments]`: move a WordPress site in, with a
+progress bar and a summary. Images are fetched into the media library unless --no-attachments.
 
 The work is in `broadsheet.wpimport`; this command parses arguments and draws: with rich on a
 terminal (core.console), as plain lines a script can read otherwise.
@@ -80,6 +81,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the .xml file from WordPress's Tools → Export")
         parser.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
+        parser.add_argument(
+            "--no-attachments",
+            action="store_true",
+            help="keep images at their WordPress URLs instead of fetching them into the media library",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from broadsheet.wpimport.errors import WpImportError
@@ -90,7 +96,10 @@ class Command(BaseCommand):
         try:
             with console.progress(out, "importing", lines=False) as progress:
                 report = import_wxr(
-                    data, dry_run=options["dry_run"], progress=lambda done, total: progress(done, total, "")
+                    data,
+                    dry_run=options["dry_run"],
+                    progress=lambda done, total: progress(done, total, ""),
+                    attachments=not options["no_attachments"],
                 )
         except WpImportError as exc:
             raise CommandError(f"{options['file']}: {exc}") from None

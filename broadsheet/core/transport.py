@@ -23,8 +23,8 @@ import certifi
 import httpcore
 import httpx
 
-from broadsheet.ingest.addresses import AddressPolicy, is_public_address
-from broadsheet.ingest.errors import BlockedURLError, FetchError
+from broadsheet.core.addresses import AddressPolicy, is_public_address
+from broadsheet.core.fetch_errors import BlockedURLError, FetchError
 
 AddrInfo = list[tuple[Any, Any, int, str, tuple[Any, ...]]]
 

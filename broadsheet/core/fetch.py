@@ -1,6 +1,7 @@
 """Outbound HTTP: the only network client in Broadsheet, guarded against SSRF and abuse.
 
-`Fetcher` is the public surface. Redirects are followed by hand so each hop is checked
+Here in core, not in ingest, because ingest and the WordPress import (which may not import each
+other) both fetch through it. `Fetcher` is the public surface. Redirects are followed by hand so each hop is checked
 again; which addresses may be reached is `addresses.py`, and the connection that checks them
 after DNS resolution, at connect time, is `transport.py`.
 
@@ -29,16 +30,16 @@ from django.core.cache.backends.base import BaseCache
 
 from broadsheet import __version__
 from broadsheet.core import clock
-from broadsheet.core.resilient_cache import is_unreachable
-from broadsheet.ingest.addresses import AddressPolicy, allow_any_address, is_public_address
-from broadsheet.ingest.errors import (
+from broadsheet.core.addresses import AddressPolicy, allow_any_address, is_public_address
+from broadsheet.core.fetch_errors import (
     BlockedURLError,
     FetchError,
     FetchTimeoutError,
     TooLargeError,
     TooManyRedirectsError,
 )
-from broadsheet.ingest.transport import Deadline, GuardedTransport
+from broadsheet.core.resilient_cache import is_unreachable
+from broadsheet.core.transport import Deadline, GuardedTransport
 
 logger = logging.getLogger(__name__)
 
