@@ -45,10 +45,14 @@ class DayWindow:
         return [int(counts.get(day, 0)) for day in self.days]
 
     def cache_key(self, name: str) -> str:
-        return f"dashboard:{name}:{self.days[0]:%Y%m%d}:{len(self.days)}:{timezone.get_current_timezone_name()}"
+        return (
+            f"dashboard:{name}:{self.days[0]:%Y%m%d}:{len(self.days)}:{timezone.get_current_timezone_name()}"
+        )
 
 
-def cached_series(window: DayWindow, name: str, compute: Callable[[], dict[str, list[int]]]) -> dict[str, list[int]]:
+def cached_series(
+    window: DayWindow, name: str, compute: Callable[[], dict[str, list[int]]]
+) -> dict[str, list[int]]:
     """`compute()` (one list of per-day figures per series), kept CHART_CACHE_SECONDS: a chart is
     a GROUP BY over a month of rows, and the dashboard is every editor's home page."""
     figures: dict[str, list[int]] = cache.get_or_set(window.cache_key(name), compute, CHART_CACHE_SECONDS)

@@ -65,7 +65,9 @@ def failing_sources(request: HttpRequest) -> dict[str, Any]:
     """Enabled sources whose last polls failed, the longest failing first, and sources the
     scheduler switched off after failing too long."""
     failing = Source.objects.filter(enabled=True, error_count__gt=0).order_by("first_failure_at", "id")
-    disabled = Source.objects.filter(enabled=False).exclude(disabled_reason="").order_by("-last_fetch_at", "id")
+    disabled = (
+        Source.objects.filter(enabled=False).exclude(disabled_reason="").order_by("-last_fetch_at", "id")
+    )
     return {
         "failing": list(failing[:LIST_SIZE]),
         "failing_total": failing[: COUNT_CAP + 1].count(),
@@ -101,5 +103,3 @@ def ingest_chart(request: HttpRequest) -> dict[str, Any]:
     ]
     title = f"Feed entries per day, last {CHART_DAYS} days"
     return {"chart": stacked_bar_chart("chart-ingest", title, window.labels, series)}
-
-

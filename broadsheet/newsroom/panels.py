@@ -108,7 +108,9 @@ def story_counts(window: DayWindow) -> dict[str, list[int]]:
         Article.objects.filter(
             status=Article.Status.PUBLISHED, published_at__gte=window.start, published_at__lte=clock.now()
         )
-        .annotate(day=TruncDate("published_at", tzinfo=timezone.get_current_timezone()), aggregated=aggregated)
+        .annotate(
+            day=TruncDate("published_at", tzinfo=timezone.get_current_timezone()), aggregated=aggregated
+        )
         .values("day", "aggregated")
         .annotate(n=Count("id"))
         .order_by()
@@ -124,5 +126,7 @@ def stories_chart(request: HttpRequest) -> dict[str, Any]:
     window = DayWindow.last(CHART_DAYS)
     counts = cached_series(window, "stories", lambda: story_counts(window))
     series = [Series("own", counts["own"]), Series("aggregated", counts["aggregated"])]
-    chart = stacked_bar_chart("chart-stories", f"Stories published per day, last {CHART_DAYS} days", window.labels, series)
+    chart = stacked_bar_chart(
+        "chart-stories", f"Stories published per day, last {CHART_DAYS} days", window.labels, series
+    )
     return {"chart": chart}

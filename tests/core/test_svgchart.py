@@ -80,11 +80,15 @@ def test_each_bar_has_a_tooltip_with_its_day_and_figure():
 
 
 def test_stacked_chart_stacks_series_bottom_up_with_a_legend():
-    html = stacked_bar_chart("c", "Stories", ["1 Dec", "2 Dec"], [Series("own", [2, 1]), Series("aggregated", [2, 4])])
+    html = stacked_bar_chart(
+        "c", "Stories", ["1 Dec", "2 Dec"], [Series("own", [2, 1]), Series("aggregated", [2, 4])]
+    )
     figure = _parse(html)
     own, theirs = (figure.findall(f".//{SVG}rect[@class='bs-chart__bar bs-chart__bar--{n}']") for n in (0, 1))
     # Day one: own at the bottom, aggregated right on top of it, the same height each.
-    assert float(own[0].get("y", "")) == pytest.approx(float(theirs[0].get("y", "")) + float(theirs[0].get("height", "")))
+    assert float(own[0].get("y", "")) == pytest.approx(
+        float(theirs[0].get("y", "")) + float(theirs[0].get("height", ""))
+    )
     assert float(own[0].get("height", "")) == pytest.approx(float(theirs[0].get("height", "")))
     assert ["".join(li.itertext()) for li in figure.findall(".//ul/li")] == ["own", "aggregated"]
     assert figure.find(f"{SVG}svg").get("aria-label") == (  # type: ignore[union-attr]

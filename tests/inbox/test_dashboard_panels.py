@@ -17,7 +17,9 @@ def _request_by(*perms: str):
     user = get_user_model().objects.create_user(f"user{len(perms)}-{'-'.join(perms)}"[:150], is_staff=True)
     for perm in perms:
         app_label, codename = perm.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     request = RequestFactory().get("/admin/")
     request.user = get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions
     return request
@@ -31,8 +33,13 @@ def _message(subject: str, handled: bool = False) -> ContactMessage:
 
 def _takedown(url: str, status: str = TakedownRequest.Status.OPEN) -> TakedownRequest:
     return TakedownRequest.objects.create(
-        name="Rights Co", email="legal@example.org", article_url=url, work_description="A photo",
-        sworn_statement=True, signature="R. Holder", status=status,
+        name="Rights Co",
+        email="legal@example.org",
+        article_url=url,
+        work_description="A photo",
+        sworn_statement=True,
+        signature="R. Holder",
+        status=status,
     )
 
 

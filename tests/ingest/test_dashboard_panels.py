@@ -52,7 +52,9 @@ def request_as_root(db):
 
 
 def test_held_stories_say_why_they_wait(site, fetcher, request_as_root):
-    garden = [{"title": "Gardening tips", "link": f"{site.base}/g.html", "guid": "g-1", "category": "Gardening"}]
+    garden = [
+        {"title": "Gardening tips", "link": f"{site.base}/g.html", "guid": "g-1", "category": "Gardening"}
+    ]
     site.routes["/garden.xml"] = Route(200, rss(site, garden))
     ingest_source(make_source(site, feed="/garden.xml", name="Garden Weekly"), fetcher)  # no section fits
     ingest_source(make_source(site, name="Reviewed Wire", publish_directly=False), fetcher)  # review on
@@ -76,7 +78,11 @@ def test_failing_and_switched_off_sources(site, fetcher, request_as_root):
     ingest_source(failing, fetcher)
     site.routes["/broken.xml"] = Route(500, b"oops")
     dead = make_source(
-        site, feed="/broken.xml", name="Dead Wire", error_count=50, first_failure_at=clock.now() - dt.timedelta(days=8)
+        site,
+        feed="/broken.xml",
+        name="Dead Wire",
+        error_count=50,
+        first_failure_at=clock.now() - dt.timedelta(days=8),
     )
     ingest_source(dead, fetcher)
     ingest_source(make_source(site, name="Healthy Wire"), fetcher)

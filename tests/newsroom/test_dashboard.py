@@ -89,7 +89,10 @@ def write(user: Any, section: Section, headline: str, **fields: Any) -> Article:
         ("ada", {"my-drafts", "scheduled", "recent"}),
         (
             "eve",
-            {"my-drafts", "review", "held", "scheduled", "inbox", "recent", "most-read", "views-chart", "stories-chart"},
+            {
+                *("my-drafts", "review", "held", "scheduled", "inbox", "recent", "most-read"),
+                *("views-chart", "stories-chart", "ingest-chart"),
+            },
         ),
         ("otto", {"failing-sources", "ingest-chart"}),
         ("root", EVERY_PANEL),
@@ -128,7 +131,9 @@ def test_the_home_page_is_the_dashboard_and_the_tables_are_one_link_away(people)
     # Internal tables stay the superuser's alone, here as on the stock index.
     assert not listed & {"FetchLog", "Tombstone", "ArticleViews", "User", "Group"}
     root = client_for(people["root"]).get(reverse("admin:tables"))
-    assert {"FetchLog", "User"} <= {m["object_name"] for app in root.context["app_list"] for m in app["models"]}
+    assert {"FetchLog", "User"} <= {
+        m["object_name"] for app in root.context["app_list"] for m in app["models"]
+    }
 
 
 def test_the_dashboard_needs_a_staff_login(people):
@@ -154,7 +159,13 @@ def test_a_contributor_sees_only_their_own_drafts_and_submissions(people, harbou
 
 def test_a_contributor_sees_no_sources_and_no_one_elses_schedule(people, harbour):
     eve = people["eve"]
-    write(eve, harbour, "Editor's scheduled piece", status=Article.Status.PUBLISHED, published_at=clock.now() + dt.timedelta(hours=3))
+    write(
+        eve,
+        harbour,
+        "Editor's scheduled piece",
+        status=Article.Status.PUBLISHED,
+        published_at=clock.now() + dt.timedelta(hours=3),
+    )
     from broadsheet.ingest.models import Source
 
     Source.objects.create(feed_url="https://wire.example/feed", name="Failing Wire", error_count=4)
@@ -183,9 +194,15 @@ def test_editor_sees_submissions_waiting_for_review_oldest_first(people, harbour
 def test_scheduled_queue_soonest_first_in_the_site_time_zone(people, harbour, settings):
     eve = people["eve"]
     now = clock.now()
-    later = write(eve, harbour, "Later", status=Article.Status.PUBLISHED, published_at=now + dt.timedelta(days=2))
-    soon = write(eve, harbour, "Soon", status=Article.Status.PUBLISHED, published_at=now + dt.timedelta(hours=1))
-    write(eve, harbour, "Already out", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(hours=1))
+    later = write(
+        eve, harbour, "Later", status=Article.Status.PUBLISHED, published_at=now + dt.timedelta(days=2)
+    )
+    soon = write(
+        eve, harbour, "Soon", status=Article.Status.PUBLISHED, published_at=now + dt.timedelta(hours=1)
+    )
+    write(
+        eve, harbour, "Already out", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(hours=1)
+    )
     response = dashboard(eve)
     queue = shown(response)["scheduled"]
     assert [a.pk for a in queue["articles"]] == [soon.pk, later.pk]
@@ -200,8 +217,20 @@ def test_scheduled_queue_soonest_first_in_the_site_time_zone(people, harbour, se
 
 def test_an_author_sees_their_own_schedule_only(people, harbour):
     ada, eve = people["ada"], people["eve"]
-    own = write(ada, harbour, "Ada's own", status=Article.Status.PUBLISHED, published_at=clock.now() + dt.timedelta(hours=2))
-    write(eve, harbour, "Eve's", status=Article.Status.PUBLISHED, published_at=clock.now() + dt.timedelta(hours=2))
+    own = write(
+        ada,
+        harbour,
+        "Ada's own",
+        status=Article.Status.PUBLISHED,
+        published_at=clock.now() + dt.timedelta(hours=2),
+    )
+    write(
+        eve,
+        harbour,
+        "Eve's",
+        status=Article.Status.PUBLISHED,
+        published_at=clock.now() + dt.timedelta(hours=2),
+    )
     assert [a.pk for a in shown(dashboard(ada))["scheduled"]["articles"]] == [own.pk]
 
 
@@ -209,7 +238,9 @@ def test_recently_published_newest_first_without_scheduled_or_drafts(people, har
     eve = people["eve"]
     now = clock.now()
     old = write(eve, harbour, "Old", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(days=2))
-    new = write(eve, harbour, "New", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(minutes=5))
+    new = write(
+        eve, harbour, "New", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(minutes=5)
+    )
     write(eve, harbour, "Future", status=Article.Status.PUBLISHED, published_at=now + dt.timedelta(hours=1))
     write(eve, harbour, "Draft")
     assert [a.pk for a in shown(dashboard(eve))["recent"]["articles"]] == [new.pk, old.pk]
@@ -232,7 +263,13 @@ def test_stories_chart_counts_own_and_aggregated_per_local_day(people, harbour):
     eve = people["eve"]
     now = clock.now()
     for hours in (1, 2):
-        write(eve, harbour, f"Own {hours}", status=Article.Status.PUBLISHED, published_at=now - dt.timedelta(hours=hours))
+        write(
+            eve,
+            harbour,
+            f"Own {hours}",
+            status=Article.Status.PUBLISHED,
+            published_at=now - dt.timedelta(hours=hours),
+        )
     write(
         eve,
         harbour,
