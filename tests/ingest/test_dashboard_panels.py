@@ -121,6 +121,8 @@ def test_fetch_counts_per_local_day(site, fetcher):
 def test_ingest_chart_is_an_svg_with_three_series(request_as_root):
     html = str(panels.ingest_chart(request_as_root)["chart"])
     assert 'role="img"' in html
-    assert ["stored", "duplicate", "failed"] == [
-        name for name in ("stored", "duplicate", "failed") if f"</span>{name}</li>" in html
+    assert [name for name in ("stored", "duplicate", "failed") if f"</span>{name}</li>" in html] == [
+        "stored",
+        "duplicate",
+        "failed",
     ]
