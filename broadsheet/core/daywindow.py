@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Aggregate, Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from broadsheet.core import clock
@@ -37,6 +39,43 @@ class DayWindow:
         return timezone.make_aware(midnight, timezone.get_current_timezone())
 
     @property
+    def bounds(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Each day's [local midnight, next local midnight), as aware datetimes (a DST day is
+        23 or 25 hours long, so the bounds are computed per day, not as start + n * 24 h)."""
+        zone = timezone.get_current_timezone()
+        midnights = [
+            timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
+            for day in (*self.days, self.days[-1] + dt.timedelta(days=1))
+        ]
+        return list(zip(midnights, midnights[1:], strict=False))
+
+    def per_day(
+        self, queryset: QuerySet[Any], field: str, measures: Mapping[str, Aggregate]
+    ) -> dict[str, list[int]]:
+        """One figure per day for each measure (`{"stored": Sum("new")}`), in one GROUP BY over
+        the window's range of `field` (a datetime column with an index).
+
+        Why the day is found by comparing with the days' bounds (a CASE) and not by
+        TruncDate(field, tzinfo): on SQLite, converting each row's time to the site's zone is
+        a Python function call per row (3.5 s for 72,000 feed polls on this machine; one
+        conditional aggregate per day and measure was no better, 3.7 s). The CASE runs inside
+        the database, and is the same SQL on PostgreSQL."""
+        bounds = self.bounds
+        bucket = _bisect(field, [low for low, _high in bounds], 0, len(bounds))
+        rows = (
+            queryset.filter(**{f"{field}__gte": self.start, f"{field}__lt": bounds[-1][1]})
+            .annotate(dashboard_day=bucket)
+            .values("dashboard_day")
+            .annotate(**measures)
+            .order_by()
+        )
+        figures = {name: [0] * len(self.days) for name in measures}
+        for row in rows:
+            for name in measures:
+                figures[name][row["dashboard_day"]] = int(row[name] or 0)
+        return figures
+
+    @property
     def labels(self) -> list[str]:
         return [f"{day.day} {day:%b}" for day in self.days]
 
@@ -48,6 +87,19 @@ class DayWindow:
         return (
             f"dashboard:{name}:{self.days[0]:%Y%m%d}:{len(self.days)}:{timezone.get_current_timezone_name()}"
         )
+
+
+def _bisect(field: str, starts: list[dt.datetime], low: int, high: int) -> Case | Value:
+    """The index of the day (from `low` to `high` - 1) that `field` falls in, as nested CASEs
+    splitting the days in half: log2(days) comparisons a row."""
+    if high - low == 1:
+        return Value(low, output_field=IntegerField())
+    middle = (low + high) // 2
+    return Case(
+        When(**{f"{field}__lt": starts[middle]}, then=_bisect(field, starts, low, middle)),
+        default=_bisect(field, starts, middle, high),
+        output_field=IntegerField(),
+    )
 
 
 def cached_series(

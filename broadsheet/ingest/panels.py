@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Sum
-from django.db.models.functions import TruncDate
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from broadsheet.core.daywindow import DayWindow, cached_series
 from broadsheet.core.svgchart import Series, stacked_bar_chart
@@ -78,19 +76,13 @@ def failing_sources(request: HttpRequest) -> dict[str, Any]:
 
 def fetch_counts(window: DayWindow) -> dict[str, list[int]]:
     """Per local day: stories stored (new), entries found to be duplicates, and failures (a
-    failed poll counts one, as does each entry that failed in a poll that got through)."""
-    rows = (
-        FetchLog.objects.filter(started_at__gte=window.start)
-        .annotate(day=TruncDate("started_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(stored=Sum("new"), duplicates=Sum("duplicates"), failed=Sum("errors"))
-        .order_by()
+    failed poll counts one, as does each entry that failed in a poll that got through); over
+    the window's range of the started_at index."""
+    return window.per_day(
+        FetchLog.objects.all(),
+        "started_at",
+        {"stored": Sum("new"), "duplicates": Sum("duplicates"), "failed": Sum("errors")},
     )
-    by_day = {row["day"]: row for row in rows}
-    return {
-        name: window.values({day: row[name] or 0 for day, row in by_day.items()})
-        for name in ("stored", "duplicates", "failed")
-    }
 
 
 def ingest_chart(request: HttpRequest) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -103,23 +102,13 @@ def recently_published(request: HttpRequest) -> dict[str, Any] | None:
 def story_counts(window: DayWindow) -> dict[str, list[int]]:
     """Published stories per local day, own and aggregated (an aggregated story has the
     original's URL, Article.is_aggregated), over the window's range of the published_at index."""
-    aggregated = ExpressionWrapper(Q(canonical_url__isnull=False) & ~Q(canonical_url=""), BooleanField())
-    rows = (
-        Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gte=window.start, published_at__lte=clock.now()
-        )
-        .annotate(
-            day=TruncDate("published_at", tzinfo=timezone.get_current_timezone()), aggregated=aggregated
-        )
-        .values("day", "aggregated")
-        .annotate(n=Count("id"))
-        .order_by()
+    aggregated = Q(canonical_url__isnull=False) & ~Q(canonical_url="")
+    published = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=clock.now())
+    return window.per_day(
+        published,
+        "published_at",
+        {"own": Count("id", filter=~aggregated), "aggregated": Count("id", filter=aggregated)},
     )
-    own: dict[Any, int] = {}
-    theirs: dict[Any, int] = {}
-    for row in rows:
-        (theirs if row["aggregated"] else own)[row["day"]] = row["n"]
-    return {"own": window.values(own), "aggregated": window.values(theirs)}
 
 
 def stories_chart(request: HttpRequest) -> dict[str, Any]:

@@ -30,3 +30,16 @@ def test_missing_days_are_zero():
 def test_a_window_has_at_least_one_day(count):
     with pytest.raises(ValueError, match="at least one day"):
         DayWindow.last(count)
+
+
+def test_a_dst_day_has_its_own_length(settings):
+    settings.TIME_ZONE = "America/New_York"
+    # Clocks went back on 1 Nov 2026: that local day lasted 25 hours.
+    window = DayWindow.last(3, now=dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC))
+    # (In UTC: two times in one zone subtract as wall clocks.)
+    lengths = [
+        (high.astimezone(dt.UTC) - low.astimezone(dt.UTC)).total_seconds() / 3600
+        for low, high in window.bounds
+    ]
+    assert lengths == [24, 25, 24]
+    assert window.bounds[0][1] == window.bounds[1][0]
