@@ -133,7 +133,7 @@ def _bars(labels: Sequence[str], series: Sequence[Series], top: int) -> list[str
     parts = []
     for i, label in enumerate(labels):
         x = LEFT + i * slot + (slot - bar) / 2
-        base = TOP + PLOT_H
+        base: float = TOP + PLOT_H
         parts.append('<g class="bs-chart__day">')
         for layer, one in enumerate(series):
             value = one.values[i]

@@ -61,7 +61,7 @@ def my_drafts(request: HttpRequest) -> dict[str, Any]:
     """The user's own drafts and pending submissions, last changed first (the created_by index:
     one writer's articles, never the table)."""
     mine = Article.objects.filter(
-        created_by=request.user, status__in=[Article.Status.DRAFT, Article.Status.PENDING_REVIEW]
+        created_by=request.user.pk, status__in=[Article.Status.DRAFT, Article.Status.PENDING_REVIEW]
     )
     return listing(mine.order_by("-updated_at", "-id"), state="draft", empty="No drafts of yours.")
 
