@@ -155,3 +155,98 @@ def fill(db: str, rows: int) -> dict[str, float]:
         run("fts5_rebuild", textsearch.sqlite_rebuild_sql())
         run("analyze", "ANALYZE")
     return steps
+
+
+# The dashboard's own tables (#12): a month of feed polls and two months of daily views, dated
+# back from the day of the fill (the charts show the last 30 local days), and 100 sources of
+# which 10 are failing.
+N_SOURCES, FAILING_SOURCES = 100, 10
+POLLS_PER_SOURCE_PER_DAY = 24
+VIEW_DAYS, ARTICLES_READ_PER_DAY = 60, 3000
+
+
+def fill_dashboard(db: str, rows: int) -> dict[str, float]:
+    """Sources, fetch logs and daily views, unless they are there already (a cached build)."""
+    from django.db import connection
+
+    pg = db == "pg"
+    steps: dict[str, float] = {}
+    cur = connection.cursor()
+    cur.execute("SELECT COUNT(*) FROM (SELECT 1 FROM ingest_fetchlog LIMIT 1) AS f")
+    if cur.fetchone()[0]:
+        return steps
+
+    def run(label: str, sql: str) -> None:
+        start = time.perf_counter()
+        cur.execute(sql)
+        steps[label] = round(time.perf_counter() - start, 1)
+        log(f"  {label}: {steps[label]} s")
+
+    def series(n: int) -> str:
+        if pg:
+            return f"generate_series(1, {n}) AS c(x)"
+        return f"(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}) SELECT x FROM c) AS c"
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    today = dt.date.today()
+    if pg:
+
+        def ago(secs: str) -> str:
+            return f"(TIMESTAMPTZ '{now:%Y-%m-%d %H:%M:%S}+00' - make_interval(secs => {secs}))"
+
+        def days_ago(days: str) -> str:
+            return f"(DATE '{today}' - ({days}))"
+
+        true, false = "TRUE", "FALSE"
+    else:
+
+        def ago(secs: str) -> str:
+            return f"strftime('%Y-%m-%d %H:%M:%S', '{now:%Y-%m-%d %H:%M:%S}', (-({secs})) || ' seconds')"
+
+        def days_ago(days: str) -> str:
+            return f"date('{today}', (-({days})) || ' days')"
+
+        true, false = "1", "0"
+
+    failing = f"x <= {FAILING_SOURCES}"
+    run(
+        "sources",
+        "INSERT INTO ingest_source (id, feed_url, name, home_url, mode, publish_directly, include_keywords, "
+        "exclude_keywords, extraction_rules, enabled, next_check_at, check_interval, etag, last_modified, "
+        "claim_token, last_fetch_at, last_status, error_count, first_failure_at, last_error, disabled_reason, "
+        "feed_problem, created_at) "
+        f"SELECT x, 'https://wire' || x || '.example/feed', 'Wire ' || x, 'https://wire' || x || '.example/', "
+        f"'excerpt', {true}, '', '', '{{}}', {true}, {ago('-3600')}, 3600, '', '', '', {ago('600')}, "
+        f"(CASE WHEN {failing} THEN 503 ELSE 200 END), (CASE WHEN {failing} THEN x ELSE 0 END), "
+        f"(CASE WHEN {failing} THEN {ago('x * 3600')} ELSE NULL END), "
+        f"(CASE WHEN {failing} THEN 'HTTPStatusError: HTTP 503' ELSE '' END), '', '', {ago('86400 * 400')} "
+        f"FROM {series(N_SOURCES)}",
+    )
+    polls = N_SOURCES * POLLS_PER_SOURCE_PER_DAY * 30
+    every = 86400 // (N_SOURCES * POLLS_PER_SOURCE_PER_DAY)  # seconds between two polls, any source
+    run(
+        "fetch_logs",
+        "INSERT INTO ingest_fetchlog (source_id, started_at, finished_at, status, ok, new, updated, "
+        "duplicates, skipped, errors, message) "
+        f"SELECT 1 + x % {N_SOURCES}, {ago(f'x * {every}')}, {ago(f'x * {every} - 2')}, "
+        f"(CASE WHEN x % {N_SOURCES} < {FAILING_SOURCES} THEN 503 ELSE 200 END), "
+        f"(CASE WHEN x % {N_SOURCES} < {FAILING_SOURCES} THEN {false} ELSE {true} END), "
+        f"(CASE WHEN x % {N_SOURCES} < {FAILING_SOURCES} THEN 0 ELSE x % 4 END), 0, "
+        f"(CASE WHEN x % {N_SOURCES} < {FAILING_SOURCES} THEN 0 ELSE x % 7 END), 0, "
+        f"(CASE WHEN x % {N_SOURCES} < {FAILING_SOURCES} THEN 1 ELSE 0 END), '' FROM {series(polls)}",
+    )
+    # ARTICLES_READ_PER_DAY distinct articles a day (331 is prime to the table size).
+    run(
+        "article_views",
+        "INSERT INTO readership_articleviews (article_id, day, views) "
+        f"SELECT 1 + ((x % {ARTICLES_READ_PER_DAY}) * 331) % {rows}, {days_ago(f'x / {ARTICLES_READ_PER_DAY}')}, "
+        f"1 + (x * 7) % 500 FROM {series(VIEW_DAYS * ARTICLES_READ_PER_DAY - 1)}",
+    )
+    if pg:
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('ingest_source', 'id'), (SELECT MAX(id) FROM ingest_source))"
+        )
+        run("analyze_dashboard", "ANALYZE ingest_source, ingest_fetchlog, readership_articleviews")
+    else:
+        run("analyze_dashboard", "ANALYZE")
+    return steps

@@ -7,7 +7,11 @@ from typing import ClassVar
 from django.apps import AppConfig
 from django.db.models.signals import pre_delete
 
+from broadsheet.core.dashboard import Panel
 from broadsheet.core.periodic import Periodic
+
+_PANELS = "broadsheet.ingest.panels"
+_SOURCES = ("ingest.view_source", "ingest.change_source")
 
 
 class IngestConfig(AppConfig):
@@ -18,6 +22,37 @@ class IngestConfig(AppConfig):
     # Every tick: one ingest task per due source, each claimed by a conditional UPDATE.
     periodic: ClassVar[list[Periodic]] = [
         Periodic(name="due sources", task="broadsheet.ingest.tasks.schedule_due_sources"),
+    ]
+
+    # On the admin's home page (core/dashboard.py): held stories for editors, source health for
+    # whoever runs the sources (Operators).
+    dashboard_panels: ClassVar[list[Panel]] = [
+        Panel(
+            name="held",
+            title="Held from feeds",
+            template="ingest/dashboard/held.html",
+            context=f"{_PANELS}.held_from_feeds",
+            order=25,
+            perms=("newsroom.publish_article",),
+        ),
+        Panel(
+            name="failing-sources",
+            title="Sources failing now",
+            template="ingest/dashboard/failing.html",
+            context=f"{_PANELS}.failing_sources",
+            order=60,
+            perms=_SOURCES,
+        ),
+        Panel(
+            name="ingest-chart",
+            title="Ingest per day",
+            template="dashboard/chart.html",
+            context=f"{_PANELS}.ingest_chart",
+            order=120,
+            # Editors too: a day of duplicates or failures explains a thin day of stories.
+            perms=(*_SOURCES, "newsroom.publish_article"),
+            wide=True,
+        ),
     ]
 
     def ready(self) -> None:

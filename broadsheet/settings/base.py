@@ -24,7 +24,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORT = env_int("PORT", 8000)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the newsroom dashboard as its home page (newsroom/admin_site.py).
+    "broadsheet.newsroom.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,11 +1,6 @@
-"""The Django admin shaped for a newsroom: registers every newsroom model and titles the site."""
-
-from django.contrib import admin
+"""The Django admin shaped for a newsroom: registers every newsroom model (the site itself, its
+titles and its dashboard home page, is newsroom/admin_site.py)."""
 
 from broadsheet.newsroom.admin import articles, structure
 
 __all__ = ["articles", "structure"]
-
-admin.site.site_header = "Broadsheet newsroom"
-admin.site.site_title = "Broadsheet admin"
-admin.site.index_title = "Newsroom"
