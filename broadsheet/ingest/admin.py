@@ -62,7 +62,18 @@ class SourceAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["feed_url", "name", "home_url", "section", "mode", "image_policy", "publish_directly", "enabled"]},
+            {
+                "fields": [
+                    "feed_url",
+                    "name",
+                    "home_url",
+                    "section",
+                    "mode",
+                    "image_policy",
+                    "publish_directly",
+                    "enabled",
+                ]
+            },
         ),
         ("Rules", {"fields": ["include_keywords", "exclude_keywords", "extraction_rules"]}),
         ("Schedule", {"fields": ["next_check_at", "check_interval", "etag", "last_modified"]}),

@@ -30,6 +30,7 @@ class Source(models.Model):
         related_name="sources",
         help_text="Empty means: file each story by its categories, else hold it for review.",
     )
+
     class Images(models.TextChoices):
         NONE = "none", "No images"
         LINK = "link", "Show the publisher's image from its own address"
