@@ -70,7 +70,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "site/home.html",
-        {"lead": lead, "section_blocks": sections, "window": window, "shown": shown},
+        {
+            "lead": lead,
+            "section_blocks": sections,
+            "window": window,
+            "shown": shown,
+            # Every story of the page already above, and no older page: no empty "Latest".
+            "latest": window.has_next or any(a.pk not in shown for a in window.items),
+        },
     )
 
 

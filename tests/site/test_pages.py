@@ -353,6 +353,10 @@ def test_home_page_shows_no_story_twice(client, make_article, section):
     assert [b.headline in block for b in business] == [True, True, True, True, False]
     latest = page[page.index('id="latest-title"') :]
     assert latest.count('class="river__item"') == 1 and "Business item 4" in latest
+    # Nothing left for "Latest" and no older page: no empty heading.
+    Article.objects.filter(headline="Business item 4").delete()
+    page = main(html(client.get("/")))
+    assert 'id="latest-title"' not in page and 'id="block-business"' in page
     # Page two of "Latest" is a plain river: nothing above it to repeat.
     for _ in range(25):
         make_article(headline="Older story")
