@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -32,9 +33,14 @@ CANDIDATES = 30
 SCORE_BUCKETS = 20
 # Share of the blended score that comes from the term vectors' cosine (the rest: more-like-this).
 VECTOR_SHARE = 0.7
-# Added to the scaled score (about 0..1) of a candidate in the article's own section. Tuned on
-# the fixtures, where 0.1 to 0.3 all help; 0.2 stays clear of letting the section alone decide.
-SECTION_BONUS = 0.2
+# Added to the scaled score (about 0..1) of a candidate in the article's own section: the
+# editors' topic label is a prior on top of the text. At 0.5 a story from another section must
+# be about twice as close to outrank one from the article's own (a Lifestyle walking tour that
+# mentions the council no longer tops a council budget's Politics neighbours). Measured on AG
+# News (bench/related_sections.py, bench/RESULTS.md): same-class precision@6 0.854 at the old
+# 0.2, 0.960 at 0.5; with a fifth of stories filed in a wrong section, 0.751 and 0.792 (1.0,
+# the section deciding alone, gains nothing more there).
+SECTION_BONUS = 0.5
 
 
 def rank_candidates(
@@ -44,6 +50,7 @@ def rank_candidates(
     section_id: int,
     story_id: int | None,
     limit: int = RELATED_LIMIT,
+    section_bonus: float = SECTION_BONUS,
 ) -> list[tuple[int, float]]:
     """Order more-like-this `hits` for one article. `rows` holds, per public candidate,
     (section id, published_at timestamp, story id); candidates missing from it are not public.
@@ -59,7 +66,7 @@ def rank_candidates(
     def key(item: tuple[int, float]) -> tuple[int, int, float, int]:
         pk, score = item
         section, published, _story = rows[pk]
-        scaled = score / top + (SECTION_BONUS if section == section_id else 0.0)
+        scaled = score / top + (section_bonus if section == section_id else 0.0)
         return (-round(scaled * SCORE_BUCKETS), section != section_id, -published, -pk)
 
     return sorted(usable, key=key)[:limit]
@@ -80,18 +87,22 @@ def blend(
     ]
 
 
-def compute(article_id: int, limit: int = RELATED_LIMIT) -> int:
-    """Recompute the article's related list; returns how many entries it now has. A failing
-    index keeps the previous list; an article no longer public loses its list."""
-    article = Article.objects.published().filter(pk=article_id).only("id", "section_id").first()
-    if article is None:
-        RelatedArticle.objects.filter(article_id=article_id).delete()
-        return 0
-    try:
-        hits = similar(article_id, CANDIDATES)
-    except SearchUnavailable as exc:
-        logger.warning("related for article %s not computed: %s", article_id, exc)
-        return RelatedArticle.objects.filter(article_id=article_id).count()
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What ranking one article's related list needs, read from the index and the database."""
+
+    section_id: int
+    story_id: int | None
+    hits: list[tuple[int, float]]  # more-like-this, best first, other versions of the story out
+    rows: dict[int, tuple[int, float, int | None]]  # public candidates: section, published, story
+    own_vector: vectors.Vector
+    candidate_vectors: dict[int, vectors.Vector]
+
+
+def gather(article_id: int, section_id: int) -> Candidates:
+    """The more-like-this hits of a public article and what ranking them needs. Raises
+    SearchUnavailable when the index cannot be read."""
+    hits = similar(article_id, CANDIDATES)
     own = (
         StoryMembership.objects.filter(article_id=article_id)
         .values_list("story_id", "story__centroid", "terms")
@@ -116,14 +127,43 @@ def compute(article_id: int, limit: int = RELATED_LIMIT) -> int:
     # Other versions of the article's own story go before blending: they would set the scale
     # (and the vocabulary's weights) that the other candidates are measured against.
     hits = [(pk, score) for pk, score in hits if pk in rows and (story_id is None or rows[pk][2] != story_id)]
-    scored = blend(hits, own_vector, candidate_vectors) if own_vector else hits
-    ranked = rank_candidates(scored, rows, section_id=article.section_id, story_id=story_id, limit=limit)
+    return Candidates(section_id, story_id, hits, rows, own_vector, candidate_vectors)
+
+
+def rank(
+    found: Candidates, limit: int = RELATED_LIMIT, *, section_bonus: float | None = None
+) -> list[tuple[int, float]]:
+    """The related list from `found` (`section_bonus`: SECTION_BONUS unless a bench says)."""
+    scored = blend(found.hits, found.own_vector, found.candidate_vectors) if found.own_vector else found.hits
+    return rank_candidates(
+        scored,
+        found.rows,
+        section_id=found.section_id,
+        story_id=found.story_id,
+        limit=limit,
+        section_bonus=SECTION_BONUS if section_bonus is None else section_bonus,
+    )
+
+
+def compute(article_id: int, limit: int = RELATED_LIMIT) -> int:
+    """Recompute the article's related list; returns how many entries it now has. A failing
+    index keeps the previous list; an article no longer public loses its list."""
+    article = Article.objects.published().filter(pk=article_id).only("id", "section_id").first()
+    if article is None:
+        RelatedArticle.objects.filter(article_id=article_id).delete()
+        return 0
+    try:
+        found = gather(article_id, article.section_id)
+    except SearchUnavailable as exc:
+        logger.warning("related for article %s not computed: %s", article_id, exc)
+        return RelatedArticle.objects.filter(article_id=article_id).count()
+    ranked = rank(found, limit)
     now = clock.now()
     with transaction.atomic():
         RelatedArticle.objects.filter(article_id=article_id).delete()
         RelatedArticle.objects.bulk_create(
-            RelatedArticle(article_id=article_id, related_id=pk, rank=rank, score=score, computed_at=now)
-            for rank, (pk, score) in enumerate(ranked, start=1)
+            RelatedArticle(article_id=article_id, related_id=pk, rank=position, score=score, computed_at=now)
+            for position, (pk, score) in enumerate(ranked, start=1)
         )
     return len(ranked)
 

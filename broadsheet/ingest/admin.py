@@ -134,7 +134,18 @@ class SourceAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["feed_url", "name", "home_url", "section", "mode", "publish_directly", "enabled"]},
+            {
+                "fields": [
+                    "feed_url",
+                    "name",
+                    "home_url",
+                    "section",
+                    "mode",
+                    "image_policy",
+                    "publish_directly",
+                    "enabled",
+                ]
+            },
         ),
         ("Keywords", {"fields": ["include_keywords", "exclude_keywords"]}),
         (

@@ -78,11 +78,14 @@ def add_source(
     mode: str = "excerpt",
     name: str | None = None,
     *,
+    images: str = Source.Images.LINK,
     fetcher: Fetcher | None = None,
 ) -> Source:
     """Add a source from a feed URL, or from a web page that links to its feed."""
     if mode not in Source.Mode.values:
         raise SourceError(f"mode must be one of {', '.join(Source.Mode.values)}")
+    if images not in Source.Images.values:
+        raise SourceError(f"images must be one of {', '.join(Source.Images.values)}")
     section_obj = _section(section)
     own = fetcher is None
     fetcher = fetcher or Fetcher()
@@ -110,6 +113,7 @@ def add_source(
         home_url=feed.link[:1000],  # an http(s) URL or "" (parse_feed checked it)
         section=section_obj,
         mode=mode,
+        image_policy=images,
     )
 
 

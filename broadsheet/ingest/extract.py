@@ -84,6 +84,7 @@ class Extracted:
     text: str = ""
     description: str = ""
     image_url: str = ""
+    image_alt: str = ""  # what the page states for that very picture, or ""
     image_caption: str = ""
     image_credit: str = ""
     language: str = ""
@@ -232,6 +233,7 @@ def extract_article(
     if document is None or isinstance(document, dict):
         raise ExtractError(f"no article found at {url}")
     found = {**guessed, **{key: value for key, value in stated.items() if value}}
+    image_url = safe_http_url(found.get("image_url"), url)
     return Extracted(
         url=url,
         title=found.get("title", ""),
@@ -240,7 +242,8 @@ def extract_article(
         body_html=_body_html(document),
         text=str(document.text or ""),
         description=found.get("description", ""),
-        image_url=safe_http_url(found.get("image_url"), url),
+        image_url=image_url,
+        image_alt=stated.get("image_alt", "") if image_url == stated.get("image_url") else "",
         image_caption=stated.get("image_caption", ""),
         image_credit=stated.get("image_credit") or image_credit,
         language=stated.get("language", "").split("-")[0].split("_")[0][:12],

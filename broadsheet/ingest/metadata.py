@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
@@ -79,20 +80,65 @@ def _is_article(item: dict[str, Any]) -> bool:
     return any(str(k).lower() in ARTICLE_TYPES for k in kinds if k)
 
 
-def _image_object(value: Any) -> tuple[str, str, str]:
-    """(url, caption, credit) from a JSON-LD image: a URL, a list, or an ImageObject."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, str):
-        return value.strip(), "", ""
-    if isinstance(value, dict):
-        url = _clean(value.get("url") or value.get("contentUrl"))
-        caption = _clean(value.get("caption") or value.get("description"))
-        credit = _clean(value.get("creditText")) or _names(
-            value.get("copyrightHolder") or value.get("author") or value.get("creator") or ""
-        )
-        return url, caption, credit
-    return "", "", ""
+@dataclass(frozen=True, slots=True)
+class StatedImage:
+    """One picture a page states: where, and what it says about it (any may be "")."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+def _json_ld_images(value: Any, base: str) -> list[StatedImage]:
+    """A JSON-LD `image`: a URL, an ImageObject, or a list of either (in its order)."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        if isinstance(item, str):
+            found.append(StatedImage(safe_http_url(item.strip(), base)))
+        elif isinstance(item, dict):
+            credit = _clean(item.get("creditText")) or _names(
+                item.get("copyrightHolder") or item.get("author") or item.get("creator") or ""
+            )
+            found.append(
+                StatedImage(
+                    safe_http_url(_clean(item.get("url") or item.get("contentUrl")), base),
+                    # ImageObject has no alt text of its own; its `name` is the nearest thing.
+                    alt=_clean(item.get("name")),
+                    caption=_clean(item.get("caption") or item.get("description")),
+                    credit=credit,
+                )
+            )
+    return found
+
+
+def _meta_images(meta: dict[str, str], raw: dict[str, str], base: str) -> list[StatedImage]:
+    """OpenGraph's image (with its alt), then Twitter's. `raw`: the URLs as written."""
+    og_alt = meta.get("og:image:alt", "")
+    twitter_alt = meta.get("twitter:image:alt", "")
+    return [
+        StatedImage(safe_http_url(raw.get("og:image:secure_url"), base), alt=og_alt),
+        StatedImage(safe_http_url(raw.get("og:image"), base), alt=og_alt),
+        StatedImage(safe_http_url(raw.get("og:image:url"), base), alt=og_alt),
+        StatedImage(safe_http_url(raw.get("twitter:image"), base), alt=twitter_alt),
+        StatedImage(safe_http_url(raw.get("twitter:image:src"), base), alt=twitter_alt),
+    ]
+
+
+def lead_image(images: list[StatedImage]) -> StatedImage:
+    """The first stated picture with an http(s) URL. Its alt text is the first any statement
+    of that same picture gives (og:image:alt names og:image; a figure's <img alt> may name the
+    JSON-LD image). Caption and credit are the first stated at all, as before: pages state
+    them once, seldom beside the URL they belong to."""
+    chosen = next((image for image in images if image.url), StatedImage(""))
+    same = [image for image in images if chosen.url and image.url == chosen.url]
+    return StatedImage(
+        chosen.url,
+        alt=next((image.alt for image in same if image.alt), ""),
+        caption=next((image.caption for image in images if image.caption), ""),
+        credit=next((image.credit for image in images if image.credit), ""),
+    )
 
 
 def parse_date(value: str) -> dt.datetime | None:
@@ -115,6 +161,7 @@ def parse_date(value: str) -> dt.datetime | None:
 def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     """What the page says about itself in JSON-LD (first) and OpenGraph/meta tags."""
     found: dict[str, str] = {}
+    images: list[StatedImage] = []
 
     def put(key: str, value: str) -> None:
         if value and not found.get(key):
@@ -129,29 +176,39 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
         put("description", _clean(item.get("description")))
         put("language", _clean(item.get("inLanguage")))
         put("site_name", _names(item.get("publisher") or ""))
-        image, caption, credit = _image_object(item.get("image"))
-        put("image_url", safe_http_url(image, url))
-        put("image_caption", caption)
-        put("image_credit", credit)
+        images.extend(_json_ld_images(item.get("image"), url))
     meta: dict[str, str] = {}
+    # URLs as written: collapsing their whitespace would turn "java\tscript:" (a browser
+    # reads it as "javascript:") into an innocent-looking relative path.
+    raw_meta: dict[str, str] = {}
     for element in tree.xpath("//meta[@content]"):
         key = (element.get("property") or element.get("name") or "").strip().lower()
         if key and key not in meta:
             meta[key] = _clean(element.get("content"))
+            raw_meta[key] = str(element.get("content") or "")
     put("title", meta.get("og:title", ""))
     put("byline", "" if meta.get("article:author", "").startswith("http") else meta.get("article:author", ""))
     put("byline", meta.get("author", ""))
     put("date", meta.get("article:published_time", ""))
     put("description", meta.get("og:description", "") or meta.get("description", ""))
-    put("image_url", safe_http_url(meta.get("og:image:secure_url"), url))
-    put("image_url", safe_http_url(meta.get("og:image"), url))
+    images.extend(_meta_images(meta, raw_meta, url))
     put("site_name", meta.get("og:site_name", ""))
     html_lang = tree.xpath("string(/html/@lang)")
     put("language", str(html_lang).strip() or meta.get("og:locale", ""))
     first_figure = tree.xpath("//figure[.//img][1]")
     if first_figure:
-        put("image_caption", _clean(first_figure[0].xpath("string(.//figcaption)")))
-        put("image_url", safe_http_url(str(first_figure[0].xpath("string(.//img/@src)")), url))
+        images.append(
+            StatedImage(
+                safe_http_url(str(first_figure[0].xpath("string(.//img/@src)")), url),
+                alt=_clean(first_figure[0].xpath("string(.//img/@alt)")),
+                caption=_clean(first_figure[0].xpath("string(.//figcaption)")),
+            )
+        )
+    image = lead_image(images)
+    put("image_url", image.url)
+    put("image_alt", image.alt)
+    put("image_caption", image.caption)
+    put("image_credit", image.credit)
     return found
 
 

@@ -30,7 +30,21 @@ class Source(models.Model):
         related_name="sources",
         help_text="Empty means: file each story by its categories, else hold it for review.",
     )
+
+    class Images(models.TextChoices):
+        NONE = "none", "No images"
+        LINK = "link", "Show the publisher's image from its own address"
+        COPY = "copy", "Copy into the media library (licensed to republish)"
+
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.EXCERPT)
+    image_policy = models.CharField(
+        "images",
+        max_length=10,
+        choices=Images.choices,
+        default=Images.LINK,
+        help_text="Lead images of this source's stories: none, linked from the publisher, or copied "
+        "(with renditions) into the media library.",
+    )
     publish_directly = models.BooleanField(
         default=True, help_text="Off: new stories are saved as drafts for an editor to review."
     )

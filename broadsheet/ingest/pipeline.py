@@ -7,6 +7,7 @@ records a poll's outcome).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -19,7 +20,7 @@ from broadsheet.core import clock
 from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
-from broadsheet.ingest import limits, publish, scheduler
+from broadsheet.ingest import images, limits, publish, scheduler
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
 from broadsheet.ingest.dedupe import (
     EntryKey,
@@ -100,6 +101,7 @@ def build_candidate(
         raise TooComplexError(str(exc)) from exc
     plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
     headline = entry.title or (extracted.title if extracted else "") or url
+    image = images.choose(source.image_policy, entry, extracted, headline=headline, publisher=source_name)
     filing = choose_section(
         fixed_section_id=source.section_id,
         categories=entry.categories,
@@ -119,9 +121,10 @@ def build_candidate(
         byline=entry.author or (extracted.byline if extracted else ""),
         published_at=entry.published or (extracted.published if extracted else None),
         language=extracted.language if extracted else "",
-        image_url=entry.image_url or (extracted.image_url if extracted else ""),
-        image_caption=extracted.image_caption if extracted else "",
-        image_credit=(extracted.image_credit if extracted else "") or entry.image_credit,
+        image_url=image.url,
+        image_alt=image.alt,
+        image_caption=image.caption,
+        image_credit=image.credit,
         section_id=filing.section_id,
         hold=not source.publish_directly,
         fingerprint=simhash(plain),
@@ -196,6 +199,11 @@ def process_entry(
     )
     if verdict.seen is Seen.ELSEWHERE and verdict.article_id is not None:
         return publish.record_duplicate(candidate, verdict.article_id)
+    if source.image_policy == Source.Images.COPY and candidate.image_url:
+        lead = images.LeadImage(
+            candidate.image_url, candidate.image_alt, candidate.image_caption, candidate.image_credit
+        )
+        candidate = dataclasses.replace(candidate, image_media_id=images.copy_to_library(fetcher, lead))
     if verdict.seen is Seen.CHANGED and verdict.entry_id is not None and verdict.article_id is not None:
         return publish.store_update(candidate, verdict.entry_id, verdict.article_id)
     return publish.store_new(candidate)

@@ -49,8 +49,10 @@ class Candidate:
     published_at: dt.datetime | None = None
     language: str = ""
     image_url: str = ""
+    image_alt: str = ""
     image_caption: str = ""
     image_credit: str = ""
+    image_media_id: int | None = None  # the lead image copied into the media library
     section_id: int | None = None  # None: held for review in the holding section
     hold: bool = False
     fingerprint: int | None = None
@@ -72,6 +74,10 @@ def _apply(article: Article, candidate: Candidate) -> None:
     article.body = candidate.body_html
     article.byline = candidate.byline[:200]
     article.lead_image_url = candidate.image_url[:1000]
+    article.lead_image_alt = candidate.image_alt[:300]
+    if candidate.image_media_id is not None:
+        # Only ever set: a library image an editor chose for the story stays when it updates.
+        article.lead_media_id = candidate.image_media_id
     article.lead_image_caption = candidate.image_caption[:500]
     article.lead_image_credit = candidate.image_credit[:200]
     article.fingerprint = candidate.fingerprint

@@ -21,6 +21,7 @@ from broadsheet.core.types import Link
 from broadsheet.media.body import images_for
 from broadsheet.newsroom import permissions
 from broadsheet.newsroom.models import Article
+from broadsheet.site.excerpts import story_text
 
 
 def _stored(request: HttpRequest, article_id: int | None) -> Article | None:
@@ -55,6 +56,7 @@ def article_preview(request: HttpRequest, article_id: int | None = None) -> Http
             "preview": False,  # the story's own banner is for stored drafts; this page has its own
             "nav_slug": article.section.slug,
             "crumbs": [Link(article.section.name, article.section.get_absolute_url())],
+            "text": story_text(article),  # what {% story %} gives story.html on the real page
         }
         response = render(request, "site/article_preview.html", context)
     # Only for the editor looking at it: no cache may keep it.

@@ -53,18 +53,36 @@ def home(request: HttpRequest) -> HttpResponse:
     window = paginate(request, Article.objects.public_listing())
     lead = None
     sections: list[tuple[Section, list[Article]]] = []
+    shown: set[int] = set()
     if window.number == 1:
         # The river's first page already holds the newest stories: no query of its own.
         recent = window.items[:LEAD_CANDIDATES]
         lead = next((a for a in recent if _has_image(a)), recent[0] if recent else None)
         menu = menu_sections(request)[:HOME_SECTIONS]
-        latest = latest_by_section(menu, per_section=HOME_PER_SECTION)
-        sections = [(s, latest[s.pk]) for s in menu if latest[s.pk]]
+        # One story more per section, in the same query, stands in for the lead when the lead
+        # is among a section's newest: every block keeps its four cards, none repeats the lead.
+        latest = latest_by_section(menu, per_section=HOME_PER_SECTION + 1)
+        sections = [(s, without(latest[s.pk], lead)[:HOME_PER_SECTION]) for s in menu]
+        sections = [(s, stories) for s, stories in sections if stories]
+        shown = {a.pk for _s, stories in sections for a in stories}
+        if lead is not None:
+            shown.add(lead.pk)
     return render(
         request,
         "site/home.html",
-        {"lead": lead, "section_blocks": sections, "window": window},
+        {
+            "lead": lead,
+            "section_blocks": sections,
+            "window": window,
+            "shown": shown,
+            # Every story of the page already above, and no older page: no empty "Latest".
+            "latest": window.has_next or any(a.pk not in shown for a in window.items),
+        },
     )
+
+
+def without(stories: list[Article], lead: Article | None) -> list[Article]:
+    return [a for a in stories if lead is None or a.pk != lead.pk]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -44,9 +44,10 @@ def test_related_lists_lead_with_the_same_topic(related_events, event, near):
 
 
 def test_related_lists_prefer_the_same_topic_at_the_measured_rate(related_events):
-    """bench/clustering.py related measures 18 of 34 lists leading with the same topic and
-    61-62 of 104 same-topic entries where they could be (ties order a few the other way);
-    before story centroids and the section bonus: 14 of 34 and 52 of 104."""
+    """bench/clustering.py related measures 20 of 34 lists leading with the same topic and
+    64 of 104 same-topic entries where they could be (ties order a few the other way); with
+    the section bonus at 0.2, 18 of 34 and 61 of 104; before story centroids and the section
+    bonus: 14 of 34 and 52 of 104."""
     lists = {
         pk: list(
             RelatedArticle.objects.filter(article_id=pk).order_by("rank").values_list("related_id", flat=True)
@@ -56,8 +57,8 @@ def test_related_lists_prefer_the_same_topic_at_the_measured_rate(related_events
     quality = related_quality(related_events, lists, read_topics(), related.RELATED_LIMIT)
     assert quality.articles == 34
     assert quality.same_story == 0
-    assert quality.first_rate >= 0.5
-    assert quality.precision >= 0.58
+    assert quality.first_rate >= 0.55
+    assert quality.precision >= 0.6
 
 
 def test_similar_never_returns_the_article_itself(related_events):

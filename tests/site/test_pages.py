@@ -328,10 +328,39 @@ def test_home_page(client, chrome, make_article, section):
     assert "Match report 4" not in block  # the oldest of five
     assert 'id="block-hidden"' not in page
     latest = main(page)[main(page).index('id="latest-title"') :]
-    assert newest.headline in latest and pictured.headline not in latest  # shown once, as the lead
+    # Each story once: the lead, then in its section's block; "Latest" holds neither.
+    assert pictured.headline not in latest and newest.headline not in latest
+    business = page[page.index('id="block-business"') : page.index('id="latest-title"')]
+    assert newest.headline in business and pictured.headline not in business
     menu = page[page.index('class="menu"') : page.index("</nav>", page.index('class="menu"'))]
     assert menu.index(">Home<") < menu.index(">Sports<") < menu.index(">Business<")
     assert ">Hidden<" not in menu
+
+
+def test_home_page_shows_no_story_twice(client, make_article, section):
+    """Used to repeat: the lead came back as the first card of its section, and "Latest"
+    listed again every story of the blocks above it."""
+    sports = Section.objects.create(name="Sports", slug="sports", order=1)
+    lead = make_article(headline="Ferry lead with a picture", lead_image_url="https://images.example/l.jpg")
+    business = [make_article(headline=f"Business item {i}") for i in range(5)]
+    matches = [make_article(headline=f"Match report {i}", section=sports) for i in range(3)]
+    page = main(html(client.get("/")))
+    for article in [lead, *business, *matches]:
+        assert page.count(f">{article.headline}<") <= 1, article.headline
+    block = page[page.index('id="block-business"') : page.index('id="latest-title"')]
+    # The lead's section still shows four cards: the next story stands in for the lead.
+    assert block.count('class="card__title"') == 4
+    assert [b.headline in block for b in business] == [True, True, True, True, False]
+    latest = page[page.index('id="latest-title"') :]
+    assert latest.count('class="river__item"') == 1 and "Business item 4" in latest
+    # Nothing left for "Latest" and no older page: no empty heading.
+    Article.objects.filter(headline="Business item 4").delete()
+    page = main(html(client.get("/")))
+    assert 'id="latest-title"' not in page and 'id="block-business"' in page
+    # Page two of "Latest" is a plain river: nothing above it to repeat.
+    for _ in range(25):
+        make_article(headline="Older story")
+    assert main(html(client.get("/?page=2"))).count('class="river__item"') > 0
 
 
 def test_home_lead_falls_back_to_newest(client, make_article):

@@ -21,6 +21,7 @@ from broadsheet.core import clock
 from broadsheet.edge import fragments
 from broadsheet.newsroom.models import Article, SiteSettings
 from broadsheet.site import widgets
+from broadsheet.site.excerpts import story_text
 
 register = template.Library()
 
@@ -155,4 +156,7 @@ def story(context: Context) -> SafeString:
         tuple(context.get("shares") or ()),
         tuple(context.get("crumbs") or ()),
     )
-    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/story.html"))
+    # story_text() reads only the article's fields, which updated_at (in the key) covers.
+    return fragments.memo.get_or_render(
+        key, lambda: _render(context, "site/includes/story.html", text=story_text(article))
+    )

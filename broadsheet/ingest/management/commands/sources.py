@@ -30,6 +30,13 @@ class Command(BaseCommand):
             "--mode", choices=Source.Mode.values, default="excerpt", help="excerpt (default) or full text"
         )
         add.add_argument("--name", help="the publisher's name shown in credits (default: the feed's title)")
+        add.add_argument(
+            "--images",
+            choices=Source.Images.values,
+            default=Source.Images.LINK,
+            help="lead images: none, link (default: shown from the publisher's site) or copy "
+            "(into the media library; only for sources you are licensed to republish)",
+        )
         actions.add_parser("list", help="every source with its schedule and health")
         remove = actions.add_parser("remove", help="remove a source (its published stories stay)")
         remove.add_argument("id", type=source_id)
@@ -65,7 +72,11 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "add":
             source = commands.add_source(
-                options["url"], section=options["section"], mode=options["mode"], name=options["name"]
+                options["url"],
+                section=options["section"],
+                mode=options["mode"],
+                name=options["name"],
+                images=options["images"],
             )
             section = source.section.name if source.section else "auto"
             self.stdout.write(

@@ -139,6 +139,46 @@
     overlay.addEventListener("close", function () { searchToggle.focus(); });
   }
 
+  /* ---------- Pictures that fail to load ---------- */
+
+  /* A publisher's image may be gone or refuse us. A card then becomes the no-picture card
+     (its section's name in the picture's box), a story loses its empty figure, a Popular
+     thumbnail its picture. `error` does not bubble: it is caught on its way down (capture). */
+  function pictureFailed(img) {
+    var media = img.closest(".card__media");
+    if (media) {
+      var card = media.closest(".card");
+      var kicker = card && card.querySelector(".card__kicker");
+      var placeholder = document.createElement("span");
+      placeholder.className = "card__placeholder";
+      placeholder.textContent = kicker ? kicker.textContent.trim() : "";
+      media.textContent = "";
+      media.appendChild(placeholder);
+      media.classList.add("card__media--text");
+      if (card) { card.classList.add("card--text"); }
+      return;
+    }
+    var figure = img.closest(".story__figure");
+    if (figure) {
+      figure.remove();
+      return;
+    }
+    if (img.classList.contains("widget__thumb")) {
+      var thumb = document.createElement("span");
+      thumb.className = "widget__thumb widget__thumb--text";
+      thumb.setAttribute("aria-hidden", "true");
+      (img.closest("picture") || img).replaceWith(thumb);
+    }
+  }
+
+  document.addEventListener("error", function (event) {
+    if (event.target instanceof HTMLImageElement) { pictureFailed(event.target); }
+  }, true);
+  // Those that failed before this deferred script ran.
+  Array.prototype.slice.call(document.images).forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) { pictureFailed(img); }
+  });
+
   /* ---------- View beacon: one count per article page view ---------- */
 
   var story = document.querySelector("article[data-article-id]");
