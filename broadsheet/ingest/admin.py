@@ -7,14 +7,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from broadsheet.core import clock
+from broadsheet.core import clock, console
 from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.sanitize import sanitize_html
+from broadsheet.ingest.commands import FoundFeed, find_new_feed
+from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.errors import IngestError
 from broadsheet.ingest.extract import ExtractionRules, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
@@ -28,12 +31,47 @@ class PreviewForm(forms.Form):
     drop = forms.CharField(required=False, help_text="CSS selectors to drop.")
 
 
+class SourceForm(forms.ModelForm):
+    """Adding a source checks its URL with the very function `broadsheet sources add` calls
+    (commands.find_new_feed): the same refusals, in the same words, and nothing saved."""
+
+    # A plain text field: the URL's validity is find_new_feed's to judge, as on the CLI.
+    feed_url = forms.CharField(
+        label="Feed URL",
+        max_length=1000,
+        help_text="An RSS, Atom or JSON feed, or a web page that links to its feed.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["feed_url"]  # the admin gives the rest (its fieldsets)
+
+    def clean_feed_url(self) -> str:
+        url = str(self.cleaned_data["feed_url"]).strip()
+        if self.instance.pk is not None and url == self.instance.feed_url:
+            return url  # unchanged: nothing to check again
+        try:
+            self.found: FoundFeed | None = find_new_feed(url)
+        except IngestError as exc:
+            raise ValidationError(str(exc), code="feed") from exc
+        return self.found.feed_url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        found = getattr(self, "found", None)
+        if found is not None:  # the feed's own title and home page, unless the editor gave them
+            data["name"] = data.get("name") or found.title[:200]
+            data["home_url"] = data.get("home_url") or found.home_url[:1000]
+        return data
+
+
 # What fetching records about a source: shown in its own fieldset, never edited by hand.
 HEALTH_FIELDS = (
     "last_fetch_at",
     "last_status",
     "error_count",
     "first_failure_at",
+    "error_kind",
     "last_error",
     "feed_problem",
     "disabled_reason",
@@ -43,6 +81,7 @@ HEALTH_FIELDS = (
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
     list_display = [
         "__str__",
         "section",
@@ -53,9 +92,10 @@ class SourceAdmin(admin.ModelAdmin):
         "next_check_at",
         "items_per_day",
         "error_count",
+        "error_kind",
         "short_error",
     ]
-    list_filter = ["enabled", "mode", "section"]
+    list_filter = ["enabled", "mode", "section", "error_kind"]
     search_fields = ["name", "feed_url"]
     actions = ["fetch_now"]
     readonly_fields = ["etag", "last_modified", *HEALTH_FIELDS]
@@ -76,7 +116,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj: Source) -> str:
-        return obj.last_error[:80]
+        return console.shorten(obj.last_error, 80)
 
     @admin.action(description="Fetch now")
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
@@ -104,7 +144,7 @@ class SourceAdmin(admin.ModelAdmin):
                 with Fetcher() as fetcher:
                     fetched = fetcher.fetch(form.cleaned_data["url"], accept=PAGE_ACCEPT)
                 if not fetched.ok:
-                    raise IngestError(f"HTTP {fetched.status}")
+                    raise status_error(fetched)
                 extracted = extract_article(
                     fetched.content, fetched.final_url, rules=ExtractionRules.from_json(rules)
                 )

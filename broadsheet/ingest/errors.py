@@ -7,11 +7,14 @@ IngestError
 │   ├── TooLargeError          compressed or decompressed body over its cap
 │   ├── TooManyRedirectsError  more than the redirect cap, or a loop
 │   └── HTTPStatusError        a final status that is not 2xx or 304
+│       └── BlockedByAntiBotError  …that is an anti-bot challenge page (antibot.py)
 ├── ParseError                 the bytes are not a feed we can read
 ├── ExtractError               the page gave no usable article
 ├── TooComplexError            an entry's HTML is too big or too deep to sanitise in bounded time
 │                              (core.markup_cost.MarkupTooComplex, told as an ingest error)
-└── SourceError                bad operator input (no feed found, unknown source)
+└── SourceError                the operator's request cannot be done (no feed found)
+    └── BadInputError          the operator's input is wrong (invalid URL, unknown section or
+                               source): the CLI exits with status 2 for it
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ class HTTPStatusError(FetchError):
         self.retry_after = retry_after
 
 
+class BlockedByAntiBotError(HTTPStatusError):
+    def __init__(self, message: str, status: int, retry_after: float | None = None, *, vendor: str) -> None:
+        super().__init__(message, status, retry_after)
+        self.vendor = vendor
+
+
 class ParseError(IngestError):
     pass
 
@@ -61,4 +70,8 @@ class TooComplexError(IngestError):
 
 
 class SourceError(IngestError):
+    pass
+
+
+class BadInputError(SourceError):
     pass

@@ -30,7 +30,8 @@ from broadsheet.ingest.dedupe import (
     content_hash,
     simhash,
 )
-from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
+from broadsheet.ingest.antibot import status_error
+from broadsheet.ingest.errors import IngestError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.ingest.models import Source
@@ -121,6 +122,7 @@ def build_candidate(
         section_id=filing.section_id,
         hold=not source.publish_directly,
         fingerprint=simhash(plain),
+        text=plain,
         source_name=source_name,
         source_home_url=home,
     )
@@ -136,7 +138,7 @@ def fetch_and_extract(
 ) -> Extracted:
     result = fetcher.fetch(entry.url, accept=PAGE_ACCEPT)
     if not result.ok or result.not_modified:
-        raise HTTPStatusError(f"HTTP {result.status} for {entry.url}", result.status)
+        raise status_error(result, entry.url)
     return extract_article(
         result.content, result.final_url, rules=rules, options=options, image_credit=entry.image_credit
     )
@@ -203,7 +205,7 @@ def ingest_source(
         result = fetcher.fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
         report.status = result.status
         if not result.ok:
-            raise HTTPStatusError(f"HTTP {result.status}", result.status, result.retry_after)
+            raise status_error(result)
         feed = (
             None
             if result.not_modified
