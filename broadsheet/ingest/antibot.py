@@ -11,6 +11,8 @@ false "blocked" would hide a real error.
 
 from __future__ import annotations
 
+import html
+
 from broadsheet.ingest.errors import BlockedByAntiBotError, HTTPStatusError
 from broadsheet.ingest.fetch import FetchResult
 
@@ -42,7 +44,8 @@ def challenge_vendor(result: FetchResult) -> str | None:
         value = result.headers.get(header)
         if value is not None and fragment in value.lower():
             return vendor
-    body = result.content[:BODY_PREFIX].decode("utf-8", "replace").lower()
+    # Unescaped: Akamai's page spells its links in character references ("errors&#46;edgesuite").
+    body = html.unescape(result.content[:BODY_PREFIX].decode("utf-8", "replace")).lower()
     for vendor, fragments in BODY_MARKERS:
         if any(fragment in body for fragment in fragments):
             return vendor
