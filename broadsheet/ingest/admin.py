@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -82,6 +83,8 @@ HEALTH_FIELDS = (
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
+    # Editors paste bare hosts ("example.com"); assume https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "__str__",
         "section",

@@ -83,6 +83,16 @@ def shingles(text: str) -> set[str]:
     return set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
+def without_headline(text: str, headlines: Sequence[str]) -> str:
+    """`text` without the headline it starts with (extracted pages often do, as a "# " line):
+    re-issues are compared on their bodies, and a re-issue often has a new headline."""
+    start = text.lstrip().lstrip("#").lstrip()
+    for headline in sorted({h.strip() for h in headlines if h.strip()}, key=len, reverse=True):
+        if start.startswith(headline):
+            return start[len(headline) :].lstrip()
+    return text
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a and not b:
         return 1.0

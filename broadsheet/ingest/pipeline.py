@@ -29,6 +29,7 @@ from broadsheet.ingest.dedupe import (
     classify_many,
     content_hash,
     simhash,
+    without_headline,
 )
 from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.errors import IngestError, TooComplexError
@@ -96,6 +97,7 @@ def build_candidate(
     except MarkupTooComplex as exc:
         raise TooComplexError(str(exc)) from exc
     plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
+    body_text = without_headline(plain, [entry.title, extracted.title if extracted else ""])
     headline = entry.title or (extracted.title if extracted else "") or url
     filing = choose_section(
         fixed_section_id=source.section_id,
@@ -121,8 +123,8 @@ def build_candidate(
         image_credit=(extracted.image_credit if extracted else "") or entry.image_credit,
         section_id=filing.section_id,
         hold=not source.publish_directly,
-        fingerprint=simhash(plain),
-        text=plain,
+        fingerprint=simhash(body_text),
+        text=body_text,
         source_name=source_name,
         source_home_url=home,
     )

@@ -28,6 +28,7 @@ from broadsheet.ingest.dedupe import (
     remember_text,
     shingles,
     simhash,
+    without_headline,
 )
 from broadsheet.ingest.models import Entry, Source, TextFingerprint, Tombstone
 from broadsheet.ingest.parse import FeedEntry
@@ -142,6 +143,19 @@ def test_the_band_index_finds_every_fingerprint_within_eleven_bits(make_article,
         near = near - (1 << 64) if near >= 1 << 63 else near
         assert hamming(near, simhash(WHOLE)) == flips
         assert find_near_duplicate(near, WHOLE) == article.pk
+
+
+@pytest.mark.parametrize(
+    ("text", "headlines", "body"),
+    [
+        ("# Wall to be rebuilt\n\nThe authority said.", ["Wall to be rebuilt"], "The authority said."),
+        ("Wall to be rebuilt The authority said.", ["", "Wall to be rebuilt"], "The authority said."),
+        ("The authority said.", ["Wall to be rebuilt"], "The authority said."),  # none to drop
+        ("# Wall to be rebuilt: update\nText", ["Wall", "Wall to be rebuilt: update"], "Text"),  # the longest
+    ],
+)
+def test_without_headline(text, headlines, body):
+    assert without_headline(text, headlines) == body
 
 
 def test_bands_split_the_fingerprint_in_four_sixteen_bit_parts():
