@@ -165,8 +165,10 @@ def quality() -> None:
         print()
 
         print("\nre-issues of the Zyte bodies (must merge: Jaccard >= 0.97 with the original)")
-        print(f"{'edit':24} {'pairs':>5} {'J>=0.97':>7} {'merged':>6} {'missed':>6} {'J<0.97 merged':>13}"
-              f" {'before: merged':>14}")
+        print(
+            f"{'edit':24} {'pairs':>5} {'J>=0.97':>7} {'merged':>6} {'missed':>6} {'J<0.97 merged':>13}"
+            f" {'before: merged':>14}"
+        )
         totals = [0, 0, 0, 0, 0, 0]
         distances: list[int] = []
         for edit in list(variants[0])[1:]:
@@ -190,9 +192,13 @@ def quality() -> None:
             for i, n in enumerate((pairs, must, merged, missed, wrongly, before)):
                 totals[i] += n
             print(f"{edit:24} {pairs:5} {must:7} {merged:6} {missed:6} {wrongly:13} {before:14}")
-        print(f"{'all':24} {totals[0]:5} {totals[1]:7} {totals[2]:6} {totals[3]:6} {totals[4]:13} {totals[5]:14}")
-        print(f"SimHash distance of the pairs that must merge: max {max(distances)}, "
-              f"median {statistics.median(distances)}")
+        print(
+            f"{'all':24} {totals[0]:5} {totals[1]:7} {totals[2]:6} {totals[3]:6} {totals[4]:13} {totals[5]:14}"
+        )
+        print(
+            f"SimHash distance of the pairs that must merge: max {max(distances)}, "
+            f"median {statistics.median(distances)}"
+        )
 
         print("\nfalse merges: each stored text asks for a near-duplicate other than itself")
         by_kind: dict[str, int] = {}
@@ -201,8 +207,10 @@ def quality() -> None:
             if found is not None:
                 other = corpus[ids.index(found)]
                 by_kind[kind] = by_kind.get(kind, 0) + 1
-                print(f"  {kind} #{ids.index(article_id)} ~ {other[0]} #{ids.index(found)}: "
-                      f"J={jaccard(shingles(text), shingles(other[1])):.3f}\n    {text[:90]!r}\n    {other[1][:90]!r}")
+                print(
+                    f"  {kind} #{ids.index(article_id)} ~ {other[0]} #{ids.index(found)}: "
+                    f"J={jaccard(shingles(text), shingles(other[1])):.3f}\n    {text[:90]!r}\n    {other[1][:90]!r}"
+                )
         print(f"texts merged with another item: {sum(by_kind.values())} {by_kind or ''}")
 
 
@@ -252,10 +260,12 @@ def cost(size: int, lookups: int) -> None:
             times.append(time.perf_counter() - start)
             candidates.append(rows)
         times.sort()
-        print(f"{len(probes)} lookups: median {statistics.median(times) * 1000:.1f} ms, "
-              f"p95 {times[int(len(times) * 0.95)] * 1000:.1f} ms (both counted twice: the rows are "
-              f"read once to count them); candidates read: median {statistics.median(candidates)}, "
-              f"max {max(candidates)}")
+        print(
+            f"{len(probes)} lookups: median {statistics.median(times) * 1000:.1f} ms, "
+            f"p95 {times[int(len(times) * 0.95)] * 1000:.1f} ms (both counted twice: the rows are "
+            f"read once to count them); candidates read: median {statistics.median(candidates)}, "
+            f"max {max(candidates)}"
+        )
 
 
 def main() -> None:

@@ -131,11 +131,14 @@ def _logs_above(console: Any) -> Iterator[None]:
     through = _ConsoleStream(console)
     swapped: list[tuple[logging.StreamHandler[Any], Any]] = []
     loggers = [logging.getLogger(), *(logging.getLogger(name) for name in logging.root.manager.loggerDict)]
+    terminal = (sys.__stderr__, sys.__stdout__, sys.stderr, sys.stdout)
     for logger in loggers:
         for handler in getattr(logger, "handlers", []):
-            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
-                if getattr(handler, "stream", None) in (sys.__stderr__, sys.__stdout__, sys.stderr, sys.stdout):
-                    swapped.append((handler, handler.setStream(through)))
+            writes_to_terminal = isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler, logging.FileHandler
+            )
+            if writes_to_terminal and getattr(handler, "stream", None) in terminal:
+                swapped.append((handler, handler.setStream(through)))
     try:
         yield
     finally:

@@ -17,8 +17,8 @@ from django.urls import URLPattern, path
 from broadsheet.core import clock, console
 from broadsheet.core.markup_cost import MarkupTooComplex
 from broadsheet.core.sanitize import sanitize_html
-from broadsheet.ingest.commands import FoundFeed, find_new_feed
 from broadsheet.ingest.antibot import status_error
+from broadsheet.ingest.commands import FoundFeed, find_new_feed
 from broadsheet.ingest.errors import IngestError
 from broadsheet.ingest.extract import ExtractionRules, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher

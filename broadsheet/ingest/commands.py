@@ -16,10 +16,16 @@ from broadsheet.core import clock
 from broadsheet.core.sanitize import excerpt
 from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest import claims
+from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.categorise import load_classifier
 from broadsheet.ingest.dedupe import EntryKey, Seen, canonical_url, classify_many, content_hash
-from broadsheet.ingest.antibot import status_error
-from broadsheet.ingest.errors import BadInputError, BlockedByAntiBotError, IngestError, ParseError, SourceError
+from broadsheet.ingest.errors import (
+    BadInputError,
+    BlockedByAntiBotError,
+    IngestError,
+    ParseError,
+    SourceError,
+)
 from broadsheet.ingest.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import ParsedFeed, parse_feed

@@ -158,9 +158,7 @@ def unpack_text(packed: bytes | memoryview) -> str:
     return zlib.decompress(bytes(packed)).decode("utf-8")
 
 
-def find_near_duplicate(
-    fingerprint: int | None, text: str, *, exclude_id: int | None = None
-) -> int | None:
+def find_near_duplicate(fingerprint: int | None, text: str, *, exclude_id: int | None = None) -> int | None:
     """The id of a stored article whose text is `text` re-issued: SimHash within
     NEAR_DUPLICATE_DISTANCE (found through the band index) and a shingle Jaccard of at least
     REISSUE_JACCARD. The closest fingerprint wins; None when there is none."""
@@ -176,7 +174,9 @@ def find_near_duplicate(
         return None
     ours = shingles(text)
     texts = dict(
-        TextFingerprint.objects.filter(article_id__in=[i for _, i in candidates]).values_list("article_id", "text")
+        TextFingerprint.objects.filter(article_id__in=[i for _, i in candidates]).values_list(
+            "article_id", "text"
+        )
     )
     for _distance, article_id in candidates:
         if article_id in texts and jaccard(ours, shingles(unpack_text(texts[article_id]))) >= REISSUE_JACCARD:

@@ -19,6 +19,7 @@ from broadsheet.core import clock
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import limits, publish, scheduler
+from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
 from broadsheet.ingest.dedupe import (
     EntryKey,
@@ -31,7 +32,6 @@ from broadsheet.ingest.dedupe import (
     simhash,
     without_headline,
 )
-from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.errors import IngestError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher

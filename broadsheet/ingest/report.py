@@ -16,7 +16,6 @@ from broadsheet.ingest.errors import (
 )
 from broadsheet.ingest.models import Source
 
-
 # A wall does not lift in five minutes, and knocking often keeps it up: a blocked source's
 # backoff starts this many doublings further on (40 minutes, then 80, …, at most a day).
 BLOCKED_EXTRA_STEPS = 3

@@ -49,7 +49,13 @@ def sql(data_dir: Path, statement: str, *params: object) -> list[tuple[object, .
 
 @pytest.mark.parametrize(
     "url",
-    ["not-a-url", "http://exa mple.com/feed.xml", "https://example.com/a feed.xml", "ftp://example.com/f", "http://"],
+    [
+        "not-a-url",
+        "http://exa mple.com/feed.xml",
+        "https://example.com/a feed.xml",
+        "ftp://example.com/f",
+        "http://",
+    ],
 )
 def test_invalid_urls_exit_2_saying_invalid_url(data_dir: Path, url: str) -> None:
     one_line_error(run(data_dir, "sources", "add", url), 2, "invalid URL")
@@ -76,12 +82,18 @@ def test_a_private_address_names_the_setting_that_allows_it(data_dir: Path, feed
 
 
 def test_what_the_network_refuses_exits_1(data_dir: Path, feeds: LoopbackServer) -> None:
-    one_line_error(run(data_dir, "sources", "add", f"http://127.0.0.1:{_free_port()}/feed.xml"), 1, "cannot fetch")
-    one_line_error(run(data_dir, "sources", "add", feeds.url("/f/ferry.html")), 1, "no RSS, Atom or JSON feed")
+    one_line_error(
+        run(data_dir, "sources", "add", f"http://127.0.0.1:{_free_port()}/feed.xml"), 1, "cannot fetch"
+    )
+    one_line_error(
+        run(data_dir, "sources", "add", feeds.url("/f/ferry.html")), 1, "no RSS, Atom or JSON feed"
+    )
     feeds.routes["/walled.xml"] = Route(
         403, (FIXTURES / "antibot" / "cloudflare.html").read_bytes(), {"cf-mitigated": "challenge"}
     )
-    one_line_error(run(data_dir, "sources", "add", feeds.url("/walled.xml")), 1, "blocked by an anti-bot wall")
+    one_line_error(
+        run(data_dir, "sources", "add", feeds.url("/walled.xml")), 1, "blocked by an anti-bot wall"
+    )
     assert not sql(data_dir, "select id from ingest_source where feed_url like '%walled%'")
 
 
@@ -175,5 +187,7 @@ def test_log_lines_stay_above_the_progress_bar_on_a_terminal(data_dir: Path, fee
     logged = [line for line in text.splitlines() if "WARNING" in line]
     assert logged, text
     # The whole log line, with nothing of the bar inside it.
-    assert any(re.fullmatch(rf".*WARNING .*source {source_id} \(.*\) failed: HTTP 500\s*", line) for line in logged), logged
+    assert any(
+        re.fullmatch(rf".*WARNING .*source {source_id} \(.*\) failed: HTTP 500\s*", line) for line in logged
+    ), logged
     assert not any("polling" in line for line in logged), logged

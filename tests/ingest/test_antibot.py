@@ -58,7 +58,11 @@ def test_each_wall_is_told_by_its_markers(vendor, status, headers, page):
         (404, {"cf-mitigated": "challenge"}, b"not found"),  # not a challenge status
         # A story *about* Cloudflare's page, served normally, is a story.
         (200, {}, b"<article><h1>Why you see 'Just a moment...'</h1><p>challenge-platform</p></article>"),
-        (403, {"server": "cloudflare"}, b"<h1>Error 1020: Access denied</h1>"),  # a firewall rule, no challenge
+        (
+            403,
+            {"server": "cloudflare"},
+            b"<h1>Error 1020: Access denied</h1>",
+        ),  # a firewall rule, no challenge
     ],
 )
 def test_other_refusals_are_not_walls(status, headers, body):

@@ -109,7 +109,10 @@ def test_a_follow_up_sharing_background_paragraphs_is_its_own_story(
     )
     server.routes["/feed.xml"] = Route(
         200,
-        feed(server, [("wall-1", "/news/wall", HEADLINE), ("wall-3", "/news/wall-delay", "Contractor pulls out")]),
+        feed(
+            server,
+            [("wall-1", "/news/wall", HEADLINE), ("wall-3", "/news/wall-delay", "Contractor pulls out")],
+        ),
     )
     assert ingest_source(Source.objects.get(pk=source.pk), fetcher).new == 1
     assert Article.objects.count() == 2 and TextFingerprint.objects.count() == 2
@@ -137,10 +140,14 @@ def test_the_admin_shows_the_reissue_on_the_story_and_filters_by_it(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_ingesting_both_versions_at_once_store_one(server: LoopbackServer, section, allow_loopback):
+def test_two_workers_ingesting_both_versions_at_once_store_one(
+    server: LoopbackServer, section, allow_loopback
+):
     """Two sources (the publisher's two feeds), one version each, polled at the same moment."""
     server.routes["/news/wall"] = Route(200, page(HEADLINE, STORY), {"Content-Type": "text/html"})
-    server.routes["/news/wall-v2"] = Route(200, page(*EDITS["corrected figure"]), {"Content-Type": "text/html"})
+    server.routes["/news/wall-v2"] = Route(
+        200, page(*EDITS["corrected figure"]), {"Content-Type": "text/html"}
+    )
     server.routes["/a.xml"] = Route(200, feed(server, [("a-1", "/news/wall", HEADLINE)]))
     server.routes["/b.xml"] = Route(200, feed(server, [("b-1", "/news/wall-v2", HEADLINE)]))
     sources = [
@@ -151,7 +158,9 @@ def test_two_workers_ingesting_both_versions_at_once_store_one(server: LoopbackS
         errors: list[BaseException] = []
         barrier = threading.Barrier(2)
 
-        def work(source_id: int, errors: list[BaseException] = errors, barrier: threading.Barrier = barrier) -> None:
+        def work(
+            source_id: int, errors: list[BaseException] = errors, barrier: threading.Barrier = barrier
+        ) -> None:
             try:
                 with Fetcher(FetchOptions(total_timeout=10)) as client:
                     barrier.wait(timeout=10)

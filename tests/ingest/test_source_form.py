@@ -114,7 +114,10 @@ def test_admin_adds_a_feed_found_from_a_page_as_the_cli_does(
     assert admin_errors(admin_client, server.url("/f/with-feed-link.html")) == (
         f"already a source: {server.url('/feeds/rss20.xml')}"
     )
-    assert cli_error(server.url("/f/with-feed-link.html")) == f"already a source: {server.url('/feeds/rss20.xml')}"
+    assert (
+        cli_error(server.url("/f/with-feed-link.html"))
+        == f"already a source: {server.url('/feeds/rss20.xml')}"
+    )
     assert Source.objects.count() == 1
 
 

@@ -258,7 +258,9 @@ class ArticleAdmin(admin.ModelAdmin):
         urls = [url for url in obj.also_carried_as if isinstance(url, str)]
         if not urls:
             return "-"
-        return format_html_join(mark_safe("<br>"), '<a href="{}" rel="noopener">{}</a>', ((u, u) for u in urls))
+        return format_html_join(
+            mark_safe("<br>"), '<a href="{}" rel="noopener">{}</a>', ((u, u) for u in urls)
+        )
 
     @admin.display(description="headline", ordering="headline")
     def headline_display(self, obj: Article) -> str:

@@ -45,19 +45,28 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not reports:
             if options["source"] is not None:
-                self.stdout.write(
-                    f"Source {options['source']} is not due yet; `--force` polls it now."
-                )
+                self.stdout.write(f"Source {options['source']} is not due yet; `--force` polls it now.")
             else:
                 self.stdout.write("No source is due.")
             return
         rows = []
         for r in reports:
-            state = "not modified" if r.not_modified else ("ok" if r.ok else console.shorten("; ".join(r.messages), 60))
+            state = (
+                "not modified"
+                if r.not_modified
+                else ("ok" if r.ok else console.shorten("; ".join(r.messages), 60))
+            )
             if r.deferred:  # the entry cap or the time budget cut the poll; the rest come soon
                 state += f", {r.deferred} left for the next poll"
             rows.append(
-                [console.shorten(r.source_name, 40), str(r.new), str(r.updated), str(r.duplicates), str(r.errors), state]
+                [
+                    console.shorten(r.source_name, 40),
+                    str(r.new),
+                    str(r.updated),
+                    str(r.duplicates),
+                    str(r.errors),
+                    state,
+                ]
             )
         # A failing source is recorded on it and does not fail the run (see `sources list`).
         console.table(
