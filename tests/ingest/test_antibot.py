@@ -129,3 +129,17 @@ def test_check_on_a_walled_source_says_blocked(server: LoopbackServer, fetcher):
     source = Source.objects.create(feed_url=server.url("/feed.xml"))
     with pytest.raises(HTTPStatusError, match="blocked by an anti-bot wall .PerimeterX"):
         commands.check_source(source.pk, fetcher=fetcher)
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_and_filters_blocked_sources(admin_client, server: LoopbackServer, fetcher):
+    wall(server, "/feed.xml", *WALLS[5][1:])
+    blocked = Source.objects.create(feed_url=server.url("/feed.xml"), name="Walled Gazette")
+    Source.objects.create(feed_url=server.url("/other.xml"), name="Open Courier")
+    ingest_source(blocked, fetcher)
+    listed = admin_client.get("/admin/ingest/source/").content.decode()
+    assert "blocked by an anti-bot wall" in listed
+    only = admin_client.get("/admin/ingest/source/?error_kind__exact=blocked").content.decode()
+    assert "Walled Gazette" in only and "Open Courier" not in only
+    form = admin_client.get(f"/admin/ingest/source/{blocked.pk}/change/").content.decode()
+    assert "blocked by an anti-bot wall (Sucuri challenge, HTTP 403)" in form
