@@ -218,13 +218,15 @@ def tombstone_deleted_article(sender: type[Article], instance: Article, **kwargs
     if not instance.canonical_url:
         return
     entry = Entry.objects.filter(article_id=instance.pk).values("source_id", "guid").first()
-    Tombstone.objects.get_or_create(
-        canonical_url=instance.canonical_url,
-        defaults={
-            "source_id": entry["source_id"] if entry else None,
-            "guid": entry["guid"] if entry else "",
-        },
-    )
+    # The URLs it was re-issued at go too: the story must not come back through one of them.
+    for url in [instance.canonical_url, *(u for u in instance.also_carried_as if isinstance(u, str) and u)]:
+        Tombstone.objects.get_or_create(
+            canonical_url=url[:1000],
+            defaults={
+                "source_id": entry["source_id"] if entry else None,
+                "guid": entry["guid"] if entry else "",
+            },
+        )
 
 
 def record_fetch(source: Source, **fields: Any) -> None:

@@ -15,6 +15,7 @@ from broadsheet.ingest.dedupe import REISSUE_JACCARD, jaccard, shingles
 from broadsheet.ingest.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, Source, TextFingerprint
 from broadsheet.ingest.pipeline import ingest_source
+from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article
 
 from .conftest import FIXTURES, LoopbackServer, Route
@@ -97,6 +98,24 @@ def test_a_reissue_is_stored_once_and_listed_on_the_story(
     # The next poll finds nothing new, and the list does not grow.
     assert ingest_source(Source.objects.get(pk=source.pk), fetcher).new == 0
     assert Article.objects.get().also_carried_as == [server.url("/news/wall-v2")]
+
+
+@pytest.mark.django_db
+def test_a_deleted_story_does_not_come_back_through_its_reissue_url(
+    server: LoopbackServer, section, fetcher
+) -> None:
+    source, original = publish_original(server, fetcher, section)
+    server.routes["/news/wall-v2"] = Route(200, page(*EDITS["time stamp"]), {"Content-Type": "text/html"})
+    server.routes["/feed.xml"] = Route(
+        200, feed(server, [("wall-1", "/news/wall", HEADLINE), ("wall-2", "/news/wall-v2", HEADLINE)])
+    )
+    ingest_source(Source.objects.get(pk=source.pk), fetcher)
+    services.delete_article(Article.objects.get(pk=original.pk))
+    # Another feed carrying the re-issue's URL: tombstoned with the story, so not imported.
+    server.routes["/wire.xml"] = Route(200, feed(server, [("w-1", "/news/wall-v2", HEADLINE)]))
+    wire = Source.objects.create(feed_url=server.url("/wire.xml"), name="Wire", mode=Source.Mode.FULL)
+    assert ingest_source(wire, fetcher).new == 0
+    assert not Article.objects.exists()
 
 
 @pytest.mark.django_db
