@@ -69,7 +69,10 @@ def resolve(
     for _family, _type, _proto, _name, sockaddr in infos:
         ip = str(sockaddr[0]).split("%")[0]
         if not policy(ipaddress.ip_address(ip)):
-            raise BlockedURLError(f"{host} resolves to a non-public address ({ip})")
+            raise BlockedURLError(
+                f"{host} resolves to a non-public address ({ip}); "
+                "set BROADSHEET_ALLOW_PRIVATE_NETWORKS=1 to allow feeds on private networks"
+            )
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:

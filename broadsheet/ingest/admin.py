@@ -7,16 +7,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from broadsheet.core import clock
+from broadsheet.core import clock, console
 from broadsheet.core.fetch import Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import sanitize_html
+from broadsheet.ingest.commands import FoundFeed, find_new_feed
 from broadsheet.ingest.errors import FAILURES, ExtractError
 from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
@@ -56,18 +58,58 @@ def _clean_rules(form: forms.BaseForm) -> ExtractionRules | None:
     return rules_from_lines(**texts)
 
 
-class SourceAdminForm(forms.ModelForm):
-    """Extraction rules as two lists of selectors, checked as the pipeline will read them."""
-
+class PreviewForm(forms.Form):
+    url = forms.URLField(label="Article URL", max_length=1000, assume_scheme="https")
     keep, drop = _rules_fields()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.rules = _clean_rules(self)
+        return cleaned
+
+
+class SourceForm(forms.ModelForm):
+    """Adding a source checks its URL with the very function `broadsheet sources add` calls
+    (commands.find_new_feed): the same refusals, in the same words, and nothing saved."""
+
+    # A plain text field: the URL's validity is find_new_feed's to judge, as on the CLI.
+    feed_url = forms.CharField(
+        label="Feed URL",
+        max_length=1000,
+        help_text="An RSS, Atom or JSON feed, or a web page that links to its feed.",
+    )
 
     class Meta:
         model = Source
-        # The admin's fieldsets choose what shows; extraction_rules is written from keep/drop.
-        fields = [
-            *("feed_url", "name", "home_url", "section", "mode", "publish_directly", "enabled"),
-            *("include_keywords", "exclude_keywords", "next_check_at", "check_interval"),
-        ]
+        fields = ["feed_url"]  # the admin gives the rest (its fieldsets)
+
+    def clean_feed_url(self) -> str:
+        url = str(self.cleaned_data["feed_url"]).strip()
+        if self.instance.pk is not None and url == self.instance.feed_url:
+            return url  # unchanged: nothing to check again
+        try:
+            self.found: FoundFeed | None = find_new_feed(url)
+        except FAILURES as exc:
+            raise ValidationError(str(exc), code="feed") from exc
+        return self.found.feed_url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        found = getattr(self, "found", None)
+        if found is not None:  # the feed's own title and home page, unless the editor gave them
+            data["name"] = data.get("name") or found.title[:200]
+            data["home_url"] = data.get("home_url") or found.home_url[:1000]
+        return data
+
+
+class SourceAdminForm(SourceForm):
+    """The source form, with its extraction rules as two lists of selectors, checked as the
+    pipeline will read them."""
+
+    keep, drop = _rules_fields()
+
+    class Meta(SourceForm.Meta):
+        pass
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,22 +131,13 @@ class SourceAdminForm(forms.ModelForm):
 PREVIEW_FAILURES: tuple[type[Exception], ...] = (*FAILURES, MarkupTooComplex)
 
 
-class PreviewForm(forms.Form):
-    url = forms.URLField(label="Article URL", max_length=1000, assume_scheme="https")
-    keep, drop = _rules_fields()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.rules = _clean_rules(self)
-        return cleaned
-
-
 # What fetching records about a source: shown in its own fieldset, never edited by hand.
 HEALTH_FIELDS = (
     "last_fetch_at",
     "last_status",
     "error_count",
     "first_failure_at",
+    "error_kind",
     "last_error",
     "feed_problem",
     "disabled_reason",
@@ -115,6 +148,8 @@ HEALTH_FIELDS = (
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
+    # Editors paste bare hosts ("example.com"); assume https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "__str__",
         "section",
@@ -125,9 +160,10 @@ class SourceAdmin(admin.ModelAdmin):
         "next_check_at",
         "items_per_day",
         "error_count",
+        "error_kind",
         "short_error",
     ]
-    list_filter = ["enabled", "mode", "section"]
+    list_filter = ["enabled", "mode", "section", "error_kind"]
     search_fields = ["name", "feed_url"]
     actions = ["fetch_now", "reextract_past_stories"]
     readonly_fields = ["etag", "last_modified", "rules_problem", *HEALTH_FIELDS]
@@ -168,7 +204,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj: Source) -> str:
-        return obj.last_error[:80]
+        return console.shorten(obj.last_error, 80)
 
     @admin.action(description="Fetch now")
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
-from broadsheet.ingest.errors import IngestError
+from broadsheet.ingest.errors import FAILURES, IngestError
 from broadsheet.ingest.extract import Extracted
-from broadsheet.ingest.fetch import Fetcher
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry
 from broadsheet.media import services as media
@@ -82,7 +82,7 @@ def copy_to_library(fetcher: Fetcher, image: LeadImage) -> int | None:
             caption=image.caption[:500],
             credit=image.credit,
         )
-    except (IngestError, ValidationError) as exc:
+    except (*FAILURES, ValidationError) as exc:
         logger.warning("lead image %s not copied: %s", image.url, exc)
         return None
     return int(stored.image.pk)

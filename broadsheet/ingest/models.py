@@ -15,6 +15,16 @@ def _lines(text: str) -> list[str]:
 
 
 class Source(models.Model):
+    class ErrorKind(models.TextChoices):
+        """What the last failed poll ran into, for the health view (report.error_kind)."""
+
+        NONE = "", "none"
+        BLOCKED = "blocked", "blocked by an anti-bot wall"
+        HTTP = "http", "HTTP error"
+        NETWORK = "network", "network error"
+        NOT_A_FEED = "not-a-feed", "not a feed"
+        OTHER = "other", "other error"
+
     class Mode(models.TextChoices):
         EXCERPT = "excerpt", "Excerpt with a link to the original"
         FULL = "full", "Full text (licensed to republish)"
@@ -80,6 +90,7 @@ class Source(models.Model):
     error_count = models.PositiveIntegerField(default=0, help_text="Consecutive failed fetches.")
     first_failure_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=12, choices=ErrorKind.choices, default="", blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     feed_problem = models.TextField(blank=True, help_text="What the parser recovered from (malformed feed).")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -176,3 +187,25 @@ class FetchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TextFingerprint(models.Model):
+    """An aggregated article's SimHash, in four indexed 16-bit bands (the near-duplicate
+    lookup, dedupe.find_near_duplicate), and the text it was taken from, compressed (the
+    exact Jaccard check that confirms a candidate)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="text_fingerprint"
+    )
+    simhash = models.BigIntegerField()
+    band0 = models.PositiveIntegerField()
+    band1 = models.PositiveIntegerField()
+    band2 = models.PositiveIntegerField()
+    band3 = models.PositiveIntegerField()
+    text = models.BinaryField(help_text="The fingerprinted text, zlib-compressed.")
+
+    class Meta:
+        indexes = [models.Index(fields=[f"band{i}"], name=f"ingest_textprint_band{i}") for i in range(4)]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.simhash}"

@@ -21,6 +21,7 @@ from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import images, limits, publish, scheduler
+from broadsheet.ingest.antibot import status_error
 from broadsheet.ingest.categorise import Classifier, SectionRef, choose_section, passes_keywords
 from broadsheet.ingest.dedupe import (
     EntryKey,
@@ -31,8 +32,9 @@ from broadsheet.ingest.dedupe import (
     classify_many,
     content_hash,
     simhash,
+    without_headline,
 )
-from broadsheet.ingest.errors import FAILURES, HTTPStatusError, TooComplexError
+from broadsheet.ingest.errors import FAILURES, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
@@ -100,6 +102,7 @@ def build_candidate(
     except MarkupTooComplex as exc:
         raise TooComplexError(str(exc)) from exc
     plain = (extracted.text if extracted and extracted.text else "") or strip_tags(feed_html)
+    body_text = without_headline(plain, [entry.title, extracted.title if extracted else ""])
     headline = entry.title or (extracted.title if extracted else "") or url
     image = images.choose(source.image_policy, entry, extracted, headline=headline, publisher=source_name)
     filing = choose_section(
@@ -127,7 +130,8 @@ def build_candidate(
         image_credit=image.credit,
         section_id=filing.section_id,
         hold=not source.publish_directly,
-        fingerprint=simhash(plain),
+        fingerprint=simhash(body_text),
+        text=body_text,
         source_name=source_name,
         source_home_url=home,
     )
@@ -145,7 +149,7 @@ def fetch_and_extract(
     siterules.py). The admin's rules preview and re-extraction run this same function."""
     result = fetcher.fetch(url, accept=PAGE_ACCEPT)
     if not result.ok or result.not_modified:
-        raise HTTPStatusError(f"HTTP {result.status} for {url}", result.status)
+        raise status_error(result, url)
     return extract_by_rules(
         result.content, result.final_url, rules=rules, options=options, image_credit=image_credit
     )
@@ -228,7 +232,7 @@ def ingest_source(
         result = fetcher.fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
         report.status = result.status
         if not result.ok:
-            raise HTTPStatusError(f"HTTP {result.status}", result.status, result.retry_after)
+            raise status_error(result)
         feed = (
             None
             if result.not_modified

@@ -3,6 +3,10 @@
 Uniqueness is the database's job (Entry: source + GUID; Article: canonical URL). When two runs
 race, the loser's IntegrityError is read as "someone else stored it first": the entry is
 recorded against the winner's article and the run goes on.
+
+A near-duplicate (the same story re-issued at another URL) has no key a constraint could hold,
+so the near-duplicate check and the insert take turns: SQLite's IMMEDIATE transactions already
+do, and PostgreSQL takes an advisory lock (NEAR_DUPLICATE_LOCK_KEY) for them.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from broadsheet.core import clock
-from broadsheet.ingest.dedupe import find_near_duplicate
+from broadsheet.ingest.dedupe import find_near_duplicate, remember_text
 from broadsheet.ingest.models import Entry, FetchLog, Source, Syndication, Tombstone
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Section
@@ -25,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 SLUG_RETRIES = 3  # a parallel run may take the same slug between our check and our insert
 HOLDING_SECTION = ("News", "news")  # where held stories wait when a site has no section yet
+NEAR_DUPLICATE_LOCK_KEY = 0x62733A7265697373  # b"bs:reiss" as an integer
 
 
 class Outcome(enum.Enum):
@@ -56,6 +61,7 @@ class Candidate:
     section_id: int | None = None  # None: held for review in the holding section
     hold: bool = False
     fingerprint: int | None = None
+    text: str = ""  # the plain text `fingerprint` was taken from (the exact Jaccard check)
     source_name: str = ""
     source_home_url: str = ""
 
@@ -98,9 +104,12 @@ def store_new(candidate: Candidate) -> Outcome:
     for _attempt in range(SLUG_RETRIES):
         try:
             with transaction.atomic():
-                near = find_near_duplicate(candidate.fingerprint)
+                _near_duplicates_take_turns()
+                near = find_near_duplicate(candidate.fingerprint, candidate.text)
                 if near is not None:
-                    return _record_duplicate(candidate, near)
+                    outcome = _record_duplicate(candidate, near)
+                    _record_reissue(near, candidate.canonical_url)
+                    return outcome
                 held = candidate.hold or candidate.section_id is None
                 article = Article(
                     canonical_url=candidate.canonical_url or None,
@@ -117,6 +126,7 @@ def store_new(candidate: Candidate) -> Outcome:
                     canonical_url=candidate.canonical_url,
                     content_hash=candidate.content_hash,
                 )
+                remember_text(article.pk, candidate.fingerprint, candidate.text)
             logger.info("stored article %s from source %s", article.pk, candidate.source_id)
             return Outcome.NEW
         except IntegrityError:
@@ -125,6 +135,23 @@ def store_new(candidate: Candidate) -> Outcome:
                 return winner
             # Neither the entry nor the URL exists: the clash was the slug. Try again.
     raise IntegrityError(f"could not store {candidate.canonical_url} after {SLUG_RETRIES} attempts")
+
+
+def _near_duplicates_take_turns() -> None:
+    """Hold the near-duplicate turn until the transaction ends (see the module's docstring)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEAR_DUPLICATE_LOCK_KEY])
+
+
+def _record_reissue(article_id: int, url: str) -> None:
+    """Add `url` to the stored story's "also carried as" list (once; not its own URL)."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or not url or url == article.canonical_url or url in article.also_carried_as:
+        return
+    article.also_carried_as = [*article.also_carried_as, url]
+    services.save_article(article)
+    logger.info("article %s also carried as %s", article_id, url)
 
 
 def _winner(candidate: Candidate) -> Outcome | None:
@@ -186,6 +213,7 @@ def store_update(candidate: Candidate, entry_id: int, article_id: int) -> Outcom
             return Outcome.SKIPPED
         _apply(article, candidate)
         services.save_article(article)
+        remember_text(article.pk, candidate.fingerprint, candidate.text)
         Entry.objects.filter(pk=entry_id).update(content_hash=candidate.content_hash, updated_at=clock.now())
     logger.info("updated article %s from source %s", article_id, candidate.source_id)
     return Outcome.UPDATED
@@ -196,13 +224,15 @@ def tombstone_deleted_article(sender: type[Article], instance: Article, **kwargs
     if not instance.canonical_url:
         return
     entry = Entry.objects.filter(article_id=instance.pk).values("source_id", "guid").first()
-    Tombstone.objects.get_or_create(
-        canonical_url=instance.canonical_url,
-        defaults={
-            "source_id": entry["source_id"] if entry else None,
-            "guid": entry["guid"] if entry else "",
-        },
-    )
+    # The URLs it was re-issued at go too: the story must not come back through one of them.
+    for url in [instance.canonical_url, *(u for u in instance.also_carried_as if isinstance(u, str) and u)]:
+        Tombstone.objects.get_or_create(
+            canonical_url=url[:1000],
+            defaults={
+                "source_id": entry["source_id"] if entry else None,
+                "guid": entry["guid"] if entry else "",
+            },
+        )
 
 
 def record_fetch(source: Source, **fields: Any) -> None:

@@ -7,8 +7,31 @@ from dataclasses import dataclass, field
 
 from broadsheet.core import clock
 from broadsheet.ingest import publish, scheduler
-from broadsheet.ingest.errors import HTTPStatusError
+from broadsheet.ingest.errors import (
+    BlockedByAntiBotError,
+    FetchError,
+    HTTPStatusError,
+    IngestError,
+    ParseError,
+)
 from broadsheet.ingest.models import Source
+
+# A wall does not lift in five minutes, and knocking often keeps it up: a blocked source's
+# backoff starts this many doublings further on (40 minutes, then 80, …, at most a day).
+BLOCKED_EXTRA_STEPS = 3
+
+
+def error_kind(exc: IngestError) -> str:
+    """The Source.ErrorKind of a failed poll's error."""
+    if isinstance(exc, BlockedByAntiBotError):
+        return Source.ErrorKind.BLOCKED
+    if isinstance(exc, HTTPStatusError):
+        return Source.ErrorKind.HTTP
+    if isinstance(exc, FetchError):
+        return Source.ErrorKind.NETWORK
+    if isinstance(exc, ParseError):
+        return Source.ErrorKind.NOT_A_FEED
+    return Source.ErrorKind.OTHER
 
 
 @dataclass
@@ -67,6 +90,7 @@ def record_success(
         last_status=report.status,
         error_count=0,
         first_failure_at=None,
+        error_kind=Source.ErrorKind.NONE,
         last_error="" if not report.errors else "; ".join(report.messages[-3:])[:2000],
         feed_problem=problem[:2000],
         check_interval=int(interval.total_seconds()),
@@ -94,13 +118,16 @@ def record_failure(source: Source, report: IngestReport, exc: Exception, started
     first_failure = source.first_failure_at or started
     error_count = source.error_count + 1
     retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+    kind = error_kind(exc)
+    steps = error_count + (BLOCKED_EXTRA_STEPS if kind == Source.ErrorKind.BLOCKED else 0)
     fields: dict[str, object] = {
         "last_fetch_at": started,
         "last_status": report.status,
         "error_count": error_count,
         "first_failure_at": first_failure,
         "last_error": f"{type(exc).__name__}: {exc}"[:2000],
-        "next_check_at": now + scheduler.backoff(error_count, retry_after),
+        "error_kind": kind,
+        "next_check_at": now + scheduler.backoff(steps, retry_after),
     }
     if scheduler.should_disable(first_failure, now):
         fields["enabled"] = False

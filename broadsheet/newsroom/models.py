@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
@@ -206,6 +207,11 @@ class Article(models.Model):
         max_length=1000, null=True, blank=True, help_text="The original, for aggregated stories."
     )
     fingerprint = models.BigIntegerField(null=True, blank=True, help_text="SimHash of the text.")
+    # A story a publisher re-issued with small edits at another URL is stored once; the other
+    # URLs are listed here (ingest's near-duplicate merge), newest last.
+    also_carried_as = models.JSONField(
+        default=list, blank=True, help_text="Other URLs the same story was re-issued at."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -232,6 +238,10 @@ class Article(models.Model):
                 fields=["created_by", "status", "updated_at"],
                 name="article_created_by_idx",
                 condition=models.Q(created_by__isnull=False),
+            ),
+            # The admin's "re-issued" filter, newest first: the few such rows, not a scan of 1M.
+            models.Index(
+                fields=["published_at"], condition=~Q(also_carried_as=[]), name="article_reissued_idx"
             ),
         ]
         constraints = [

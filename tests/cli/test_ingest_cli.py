@@ -137,9 +137,9 @@ def test_add_discovers_the_feed_from_a_page_and_imports_opml(data_dir: Path, fee
         (["sources", "check", "0"], 2, "source id"),
         (["sources", "add"], 2, "url"),
         (["sources", "add", "http://127.0.0.1:9/f", "--mode", "stolen"], 2, "--mode"),
-        (["sources", "remove", "9999"], 1, "no source with id 9999"),
-        (["sources", "check", "9999"], 1, "no source with id 9999"),
-        (["sources", "import-opml", "/nonexistent.opml"], 1, "cannot read OPML"),
+        (["sources", "remove", "9999"], 2, "no source with id 9999"),
+        (["sources", "check", "9999"], 2, "no source with id 9999"),
+        (["sources", "import-opml", "/nonexistent.opml"], 2, "cannot read OPML"),
         (["ingest", "--now"], 2, "unrecognized arguments"),
     ],
 )
@@ -151,7 +151,7 @@ def test_bad_arguments_and_unknown_ids_give_one_line(
 
 def test_add_errors_give_one_line(data_dir: Path, feeds: LoopbackServer) -> None:
     one_line_error(
-        run(data_dir, "sources", "add", feeds.url("/f/e2e/loft.json"), "--section", "Nope"), 1, "no section"
+        run(data_dir, "sources", "add", feeds.url("/f/e2e/loft.json"), "--section", "Nope"), 2, "no section"
     )
     one_line_error(
         run(data_dir, "sources", "add", feeds.url("/f/ferry.html")), 1, "no RSS, Atom or JSON feed"

@@ -106,7 +106,7 @@ def test_a_lost_race_is_a_duplicate_not_a_crash(publisher, monkeypatch):
         ingest_source(first, fetcher)
         monkeypatch.setattr("broadsheet.ingest.pipeline.classify_many", stale_classify)
         # No near-duplicate shortcut either: make the database constraint do the work.
-        monkeypatch.setattr(publish, "find_near_duplicate", lambda fingerprint, exclude_id=None: None)
+        monkeypatch.setattr(publish, "find_near_duplicate", lambda fingerprint, text, exclude_id=None: None)
         report = ingest_source(second, fetcher)
         seen["report"] = report
     assert (seen["report"].new, seen["report"].duplicates, seen["report"].errors) == (0, 2, 0)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from broadsheet.core import clock
 from broadsheet.core.daywindow import DayWindow
 from broadsheet.ingest import panels
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import FetchLog, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom.models import Section

@@ -14,17 +14,23 @@ from broadsheet.ingest import dedupe
 from broadsheet.ingest.dedupe import (
     MIN_WORDS_FOR_FINGERPRINT,
     NEAR_DUPLICATE_DISTANCE,
+    REISSUE_JACCARD,
     EntryKey,
     Seen,
+    bands,
     canonical_url,
     classify,
     classify_many,
     content_hash,
     find_near_duplicate,
     hamming,
+    jaccard,
+    remember_text,
+    shingles,
     simhash,
+    without_headline,
 )
-from broadsheet.ingest.models import Entry, Source, Tombstone
+from broadsheet.ingest.models import Entry, Source, TextFingerprint, Tombstone
 from broadsheet.ingest.parse import FeedEntry
 
 from .conftest import FIXTURES
@@ -46,6 +52,10 @@ OTHER = (
 
 # A whole story (as syndicated copies are): prefixes and sign-offs barely move its hash.
 LONG = strip_tags((FIXTURES / "ferry.html").read_text().split("<article>")[1].split("</article>")[0])
+
+
+# A story of about 270 words, the length where one corrected word still leaves a Jaccard of 0.97.
+WHOLE = " ".join([LONG, STORY, OTHER])
 
 
 @pytest.mark.parametrize(
@@ -71,7 +81,7 @@ def test_content_hash_changes_with_content_not_dates():
     ("a", "b", "near"),
     [
         (STORY, STORY, True),
-        (STORY, STORY.replace("forty", "forty-two"), True),  # a small edit by a syndicator
+        (WHOLE, WHOLE.replace("forty", "forty-two"), True),  # a small edit by a syndicator
         (LONG, "BREAKING: " + LONG + " Read more at the Gazette.", True),
         (STORY, OTHER, False),
     ],
@@ -96,12 +106,62 @@ def test_hamming_on_signed_values(a, b, distance):
 
 
 @pytest.mark.django_db
-def test_find_near_duplicate_looks_at_recent_fingerprints(make_article):
-    article = make_article(fingerprint=simhash(STORY))
-    assert find_near_duplicate(simhash(STORY.replace("forty", "forty-two"))) == article.pk
-    assert find_near_duplicate(simhash(OTHER)) is None
-    assert find_near_duplicate(simhash(STORY), exclude_id=article.pk) is None
-    assert find_near_duplicate(None) is None
+def test_find_near_duplicate_confirms_the_simhash_with_the_exact_jaccard(make_article):
+    article = make_article()
+    remember_text(article.pk, simhash(WHOLE), WHOLE)
+    reissued = WHOLE.replace("forty passengers", "forty-one passengers")  # a corrected figure
+    assert jaccard(shingles(WHOLE), shingles(reissued)) >= REISSUE_JACCARD
+    assert find_near_duplicate(simhash(reissued), reissued) == article.pk
+    assert find_near_duplicate(simhash(OTHER + " " + LONG), OTHER + " " + LONG) is None
+    assert find_near_duplicate(simhash(WHOLE), WHOLE, exclude_id=article.pk) is None
+    assert find_near_duplicate(None, "") is None
+
+
+@pytest.mark.django_db
+def test_a_close_simhash_with_a_lower_jaccard_is_not_merged(make_article):
+    """The SimHash only finds candidates: another text with the same fingerprint is not one."""
+    article = make_article()
+    remember_text(article.pk, simhash(WHOLE), OTHER + " " + LONG)  # same fingerprint, different words
+    assert find_near_duplicate(simhash(WHOLE), WHOLE) is None
+    remember_text(article.pk, simhash(WHOLE), WHOLE)  # replaced, not added
+    assert TextFingerprint.objects.count() == 1
+    assert find_near_duplicate(simhash(WHOLE), WHOLE) == article.pk
+    remember_text(article.pk, None, "")  # no fingerprint any more: no row
+    assert not TextFingerprint.objects.exists()
+
+
+@pytest.mark.parametrize("flips", [0, 1, 4, 7, 11])
+@pytest.mark.django_db
+def test_the_band_index_finds_every_fingerprint_within_eleven_bits(make_article, flips):
+    article = make_article()
+    remember_text(article.pk, simhash(WHOLE), WHOLE)
+    rng = random.Random(flips)
+    for _ in range(25):  # the differing bits anywhere: every placement must be found
+        near = simhash(WHOLE)
+        for bit in rng.sample(range(64), flips):
+            near ^= 1 << bit
+        near = near - (1 << 64) if near >= 1 << 63 else near
+        assert hamming(near, simhash(WHOLE)) == flips
+        assert find_near_duplicate(near, WHOLE) == article.pk
+
+
+@pytest.mark.parametrize(
+    ("text", "headlines", "body"),
+    [
+        ("# Wall to be rebuilt\n\nThe authority said.", ["Wall to be rebuilt"], "The authority said."),
+        ("Wall to be rebuilt The authority said.", ["", "Wall to be rebuilt"], "The authority said."),
+        ("The authority said.", ["Wall to be rebuilt"], "The authority said."),  # none to drop
+        ("# Wall to be rebuilt: update\nText", ["Wall", "Wall to be rebuilt: update"], "Text"),  # the longest
+    ],
+)
+def test_without_headline(text, headlines, body):
+    assert without_headline(text, headlines) == body
+
+
+def test_bands_split_the_fingerprint_in_four_sixteen_bit_parts():
+    assert bands(0) == (0, 0, 0, 0)
+    assert bands(-1) == (65535, 65535, 65535, 65535)
+    assert bands(0x0001_0002_0003_0004) == (1, 2, 3, 4)
 
 
 def simhash_by_the_book(text: str) -> int | None:
@@ -109,9 +169,9 @@ def simhash_by_the_book(text: str) -> int | None:
     words = re.findall(r"\w+", text.lower())
     if len(words) < MIN_WORDS_FOR_FINGERPRINT:
         return None
-    shingles = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    grams = {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
     votes = [0] * 64
-    for shingle in shingles:
+    for shingle in grams:
         value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
         for bit in range(64):
             votes[bit] += 1 if value >> bit & 1 else -1

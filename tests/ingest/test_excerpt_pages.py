@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom.models import Article

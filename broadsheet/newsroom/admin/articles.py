@@ -14,13 +14,14 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from broadsheet.newsroom import permissions, readingtime, services, textsearch
 from broadsheet.newsroom.admin import picker, workflow
 from broadsheet.newsroom.admin.actions import publish_now, withdraw
 from broadsheet.newsroom.admin.drafts import DraftsAdminMixin
-from broadsheet.newsroom.admin.filters import PublishedRangeFilter
+from broadsheet.newsroom.admin.filters import PublishedRangeFilter, ReissuedFilter
 from broadsheet.newsroom.admin.pagination import CappedPaginator, SearchCappedPaginator
 from broadsheet.newsroom.admin.revisions import RevisionsAdminMixin
 from broadsheet.newsroom.forms import ArticleAdminForm
@@ -130,7 +131,7 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
     sortable_by = ("published_display",)
     # Each filter is served by an index at 1M articles (bench/admin.py); no date_hierarchy:
     # its list of years is a SELECT DISTINCT over every row.
-    list_filter = ("section", "status", StateFilter, PublishedRangeFilter, "author")
+    list_filter = ("section", "status", StateFilter, PublishedRangeFilter, "author", ReissuedFilter)
     # Searched through trigram indexes (newsroom/textsearch.py), not by scanning the table.
     search_fields = ("headline", "dek", "slug")
     search_help_text = "Headline, standfirst or slug containing every word."
@@ -145,6 +146,7 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
     readonly_fields = (
         *("reading_time", "lead_image_size", "state_display"),
         *("created_by", "created_at", "updated_at"),
+        "also_carried_as_display",
     )
     actions = (publish_now, withdraw)
     save_on_top = True
@@ -188,7 +190,10 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
             "Source",
             {
                 "classes": ("collapse",),
-                "fields": ("source_name", "source_home_url", "canonical_url", "created_at", "updated_at"),
+                "fields": (
+                    *("source_name", "source_home_url", "canonical_url", "also_carried_as_display"),
+                    *("created_at", "updated_at"),
+                ),
             },
         ),
     )
@@ -271,6 +276,16 @@ class ArticleAdmin(RevisionsAdminMixin, DraftsAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
     ) -> tuple[QuerySet[Article], bool]:
         return textsearch.search(queryset, search_term), False
+
+    @admin.display(description="also carried as")
+    def also_carried_as_display(self, obj: Article) -> str:
+        """The URLs the story was re-issued at, merged into this one by ingest."""
+        urls = [url for url in obj.also_carried_as if isinstance(url, str)]
+        if not urls:
+            return "-"
+        return format_html_join(
+            mark_safe("<br>"), '<a href="{}" rel="noopener">{}</a>', ((u, u) for u in urls)
+        )
 
     @admin.display(description="headline", ordering="headline")
     def headline_display(self, obj: Article) -> str:

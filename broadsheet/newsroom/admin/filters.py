@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -89,3 +89,18 @@ class PublishedRangeFilter(admin.ListFilter):
                 "query_string": changelist.get_query_string({FROM_VAR: start, TO_VAR: today.isoformat()}),
                 "display": label,
             }
+
+
+class ReissuedFilter(admin.SimpleListFilter):
+    """Stories a publisher re-issued at another URL, merged into one (article_reissued_idx)."""
+
+    title = "re-issued"
+    parameter_name = "reissued"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Re-issued at another URL")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(~Q(also_carried_as=[]))
+        return queryset

@@ -59,10 +59,12 @@ class Command(BaseCommand):
         actions.add_parser("export-opml", help="write every source as OPML to standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from broadsheet.ingest.errors import FAILURES
+        from broadsheet.ingest.errors import FAILURES, BadInputError, BlockedURLError
 
         try:
             self._handle(options)
+        except (BadInputError, BlockedURLError) as exc:  # the operator's input: exit 2
+            raise CommandError(str(exc), returncode=2) from exc
         except FAILURES as exc:
             raise CommandError(str(exc)) from exc
 
@@ -93,7 +95,7 @@ class Command(BaseCommand):
                 self.stdout,
                 "What a run would do now",
                 ["action", "title", "url"],
-                [[r["action"], r["title"][:70], r["url"]] for r in rows],
+                [[r["action"], console.shorten(r["title"], 70), r["url"]] for r in rows],
                 empty="The feed has no entries.",
             )
         elif action == "reextract":
@@ -115,16 +117,18 @@ class Command(BaseCommand):
         rows = []
         for s in commands.list_sources():
             status = str(s.last_status) if s.last_status else "-"
-            if s.last_error and s.error_count:
-                status += f" ({s.last_error.splitlines()[0][:40]})"
+            if s.error_kind == Source.ErrorKind.BLOCKED and s.error_count:
+                status += f" ({s.get_error_kind_display()})"
+            elif s.last_error and s.error_count:
+                status += f" ({console.shorten(s.last_error.splitlines()[0], 40)})"
             rows.append(
                 [
                     str(s.pk),
-                    str(s)[:40],
+                    console.shorten(str(s), 40),
                     s.section.name if s.section else "auto",
                     s.mode,
                     "yes" if s.enabled else "no",
-                    _when(s.next_check_at) if s.enabled else s.disabled_reason[:30] or "-",
+                    _when(s.next_check_at) if s.enabled else console.shorten(s.disabled_reason, 30) or "-",
                     status,
                     str(s.error_count),
                 ]
