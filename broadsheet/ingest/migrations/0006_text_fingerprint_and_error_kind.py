@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ingest', '0002_source_claim_heartbeat'),
-        ('newsroom', '0013_article_also_carried_as'),
+        ('ingest', '0005_fetchlog_started_at_index'),
+        ('newsroom', '0017_article_also_carried_as'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0012_article_text_search_indexes'),
+        ('newsroom', '0013_article_body_images'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('media', '0001_library'),
-        ('newsroom', '0012_article_text_search_indexes'),
+        ('newsroom', '0015_article_created_by_index'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ingest', '0002_source_claim_heartbeat'),
+        ('ingest', '0003_source_rules_problem'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('media', '0001_library'),
-        ('newsroom', '0012_article_text_search_indexes'),
+        ('newsroom', '0016_article_search_and_social_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
