@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
-from broadsheet.core import clock
+from broadsheet.core import bylines, clock
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
 from broadsheet.ingest import limits, publish, scheduler
@@ -33,6 +33,7 @@ from broadsheet.ingest.dedupe import (
 from broadsheet.ingest.errors import HTTPStatusError, IngestError, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions, extract_article
 from broadsheet.ingest.fetch import PAGE_ACCEPT, Fetcher
+from broadsheet.ingest.language import choose_language
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
@@ -104,6 +105,15 @@ def build_candidate(
         text=plain,
         classifier=classifier,
     )
+    # The page's own author over the feed's; the publisher's name is never a person's.
+    byline = bylines.choose(
+        page=bylines.from_raw(extracted.byline) if extracted else "",
+        feed=entry.author,
+        not_people=(source_name, feed.title, extracted.site_name if extracted else ""),
+    )
+    language = choose_language(
+        (extracted.language if extracted else "") or entry.language, f"{headline}\n{plain}"
+    )
     return publish.Candidate(
         source_id=source.pk,
         guid=entry.guid,
@@ -112,9 +122,9 @@ def build_candidate(
         headline=headline,
         dek=excerpt(entry.summary_html or (extracted.description if extracted else ""), 300),
         body_html=body,
-        byline=entry.author or (extracted.byline if extracted else ""),
+        byline=byline,
         published_at=entry.published or (extracted.published if extracted else None),
-        language=extracted.language if extracted else "",
+        language=language,
         image_url=entry.image_url or (extracted.image_url if extracted else ""),
         image_caption=extracted.image_caption if extracted else "",
         image_credit=(extracted.image_credit if extracted else "") or entry.image_credit,
