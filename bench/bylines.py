@@ -10,7 +10,8 @@ line (page over feed, publisher's name no person). Scores:
 - exact: the printed line equals the corpus's author, both normalised the same way
   (case, spaces, "A, B and C" joining, so "A und B" = "A and B");
 - people: the same set of people;
-- lenient: bench/extraction.py's containment test (one contains the other).
+- lenient: bench/extraction.py's containment test (one contains the other) on the printed
+  line, which after #13 is "<publisher> staff" where the page names only its publisher.
 zyte-article-benchmark states no authors: for it, how many lines hold an e-mail address or a
 URL, or are the publisher's name.
 """
@@ -76,9 +77,14 @@ def trafilatura_eval(limit: int | None) -> dict[str, float]:
         if not path.is_file():
             continue
         raw, site_name = page_byline(gzip.decompress(path.read_bytes()), url)
-        expected = str(item["author"])
-        for when, line in (("before", " ".join(raw.split())), ("after", after(raw, site_name))):
+        author = item["author"]
+        expected = ", ".join(author) if isinstance(author, list) else str(author)
+        person = after(raw, site_name)
+        printed = person or bylines.staff_line(site_name)
+        for when, line in (("before", " ".join(raw.split())), ("after", person)):
             got, want = line.casefold(), " ".join(expected.split()).casefold()
+            if when == "after":
+                got = printed.casefold()  # the lenient test reads what the page prints
             scores[f"{when}_found"].append(bool(line))
             scores[f"{when}_exact"].append(bool(line) and line.casefold() == norm(expected))
             people = {p.casefold() for p in split(line)} if when == "after" else {got}

@@ -122,11 +122,14 @@ def _image(entry: Any, base: str) -> tuple[str, str]:
 
 
 def _byline(entry: Any) -> str:
-    """feedparser's `authors` (one per <author>/<dc:creator>, `email (Name)` already split
-    into name and email) when it has names; else its `author` text."""
-    names = [str(a.get("name") or "") for a in entry.get("authors") or [] if isinstance(a, dict)]
-    names = [name for name in names if name.strip()]
-    return bylines.from_raw(*(names or [str(entry.get("author") or "")]))
+    """One author: its raw text, parsed by core/bylines.py (feedparser's own `email (Name)`
+    split cuts names when the address's domain ends in more than four letters, as in
+    `news@wire.online (Dana Reyes)`). Several (<dc:creator>s, Atom <author>s): feedparser's
+    `authors` names; its joined `author` text would keep only the last."""
+    authors = [a for a in entry.get("authors") or [] if isinstance(a, dict)]
+    if len(authors) > 1:
+        return bylines.from_raw(*(str(a.get("name") or "") for a in authors))
+    return bylines.from_raw(str(entry.get("author") or ""))
 
 
 def _entry_language(entry: Any) -> str:

@@ -111,9 +111,7 @@ def build_candidate(
         feed=entry.author,
         not_people=(source_name, feed.title, extracted.site_name if extracted else ""),
     )
-    language = choose_language(
-        (extracted.language if extracted else "") or entry.language, f"{headline}\n{plain}"
-    )
+    language = choose_language((extracted.language if extracted else "") or entry.language, plain, headline)
     return publish.Candidate(
         source_id=source.pk,
         guid=entry.guid,
