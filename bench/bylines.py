@@ -70,7 +70,9 @@ def trafilatura_eval(limit: int | None) -> dict[str, float]:
     data = json.loads((root / "evaldata.json").read_text())
     items = [(url, item) for url, item in sorted(data.items()) if item.get("author")][:limit]
     scores: dict[str, list[bool]] = {
-        f"{when}_{name}": [] for when in ("before", "after") for name in ("exact", "people", "lenient", "found")
+        f"{when}_{name}": []
+        for when in ("before", "after")
+        for name in ("exact", "people", "lenient", "found")
     }
     for url, item in items:
         path = root / "html" / f"{item['file']}.gz"
@@ -100,11 +102,15 @@ def zyte(limit: int | None) -> dict[str, float]:
     truth = json.loads((root / "ground-truth.json").read_text())
     counts = {f"{w}_{k}": 0 for w in ("before", "after") for k in ("found", "email_or_url", "publisher")}
     for page_id, item in sorted(truth.items())[:limit]:
-        raw, site_name = page_byline(gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()), item["url"])
+        raw, site_name = page_byline(
+            gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()), item["url"]
+        )
         for when, line in (("before", raw), ("after", after(raw, site_name))):
             counts[f"{when}_found"] += bool(line)
             counts[f"{when}_email_or_url"] += "@" in line or "http" in line or "www." in line
-            counts[f"{when}_publisher"] += bool(line) and bool(site_name) and line.casefold() == site_name.casefold()
+            counts[f"{when}_publisher"] += (
+                bool(line) and bool(site_name) and line.casefold() == site_name.casefold()
+            )
     return {"pages": float(len(truth) if limit is None else min(limit, len(truth))), **counts}
 
 
@@ -118,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, scores in (("trafilatura-eval", trafilatura_eval(args.limit)), ("zyte", zyte(args.limit))):
         print(name)
         for key, value in scores.items():
-            print(f"  {key:22} {value:8.3f}" if isinstance(value, float) and value <= 1 else f"  {key:22} {value:8.0f}")
+            print(
+                f"  {key:22} {value:8.3f}"
+                if isinstance(value, float) and value <= 1
+                else f"  {key:22} {value:8.0f}"
+            )
     return 0
 
 

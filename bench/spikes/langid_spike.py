@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lang_samples import SAMPLES  # noqa: E402
+from lang_samples import SAMPLES
 
 _SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 DATA = (_SHARED if _SHARED.is_dir() else Path("/tmp/shared")) / "data" / "trafilatura-eval"
@@ -66,7 +66,9 @@ def main() -> None:
     pages = real_pages()
     answers = {name: [detect(text) for _, text in pages] for name, detect in found.items()}
     disputed = {
-        i for i, (lang, _) in enumerate(pages) if len({a[i] for a in answers.values()}) == 1 and answers["lingua"][i] != lang
+        i
+        for i, (lang, _) in enumerate(pages)
+        if len({a[i] for a in answers.values()}) == 1 and answers["lingua"][i] != lang
     }
     print(f"real pages: {len(pages)}, label disputed by all three: {len(disputed)}")
     for name, detect in found.items():

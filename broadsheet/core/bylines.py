@@ -77,7 +77,7 @@ def people_from_raw(values: Iterable[str]) -> list[str]:
 
 
 def join_people(people: Iterable[str]) -> str:
-    """"A", "A and B", "A, B and C" (no serial comma: the house style)."""
+    """ "A", "A and B", "A, B and C" (no serial comma: the house style)."""
     names = [name for name in people if name][:MAX_PEOPLE]
     if len(names) <= 1:
         return names[0] if names else ""

@@ -14,11 +14,11 @@ _CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 def primary_code(tag: str) -> str:
-    """"de-DE", "en_GB", " FR " -> "de", "en", "fr"; "" for what is no language tag."""
+    """ "de-DE", "en_GB", " FR " -> "de", "en", "fr"; "" for what is no language tag."""
     code = re.split(r"[-_]", (tag or "").strip().lower(), maxsplit=1)[0]
     return code if _CODE_RE.match(code) else ""
 
 
 def direction(code: str) -> str:
-    """"rtl" or "ltr" for a language code."""
+    """ "rtl" or "ltr" for a language code."""
     return "rtl" if primary_code(code) in RTL_LANGUAGES else "ltr"

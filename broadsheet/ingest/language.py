@@ -21,7 +21,7 @@ from broadsheet.core.languages import primary_code
 logger = logging.getLogger(__name__)
 
 MIN_LETTERS = 20  # fewer letters than this (a bare headline of two words) is too little to judge
-BODY_LETTERS = 150  # a body with this many letters is judged without its headline
+BODY_LETTERS = 100  # a body with this many letters is judged without its headline
 SAMPLE_CHARS = 2000  # the first characters are enough; fastText's time grows with length
 TRUST_SCORE = 0.60  # the detector's probability for its answer, over which it is taken
 DOUBT_SCORE = 0.10  # a stated language the detector gives less than this is overruled
@@ -66,7 +66,9 @@ def choose_language(stated: str, body: str, headline: str = "") -> str:
     The body alone is judged when it is long enough: a headline's few capitalised nouns can
     pull the model's answer down (a German body at 0.98 fell to 0.57 with its headline)."""
     stated_code = primary_code(stated)
-    text = body if _letters(body) >= BODY_LETTERS else f"{headline}\n{body}"
+    # ". ": run on without a stop, a headline's last word and the body's first read as one
+    # phrase, and the model's confidence drops (0.94 to 0.34 for an English sample).
+    text = body if _letters(body) >= BODY_LETTERS else f"{headline}. {body}".strip(". ")
     guess = detect(text)
     if guess is None or not guess.code or guess.code == stated_code or guess.score < TRUST_SCORE:
         return stated_code

@@ -236,7 +236,7 @@ class Article(models.Model):
 
     @property
     def direction(self) -> str:
-        """"rtl" for a story in a right-to-left language, else "ltr"."""
+        """ "rtl" for a story in a right-to-left language, else "ltr"."""
         return languages.direction(self.language)
 
     @property

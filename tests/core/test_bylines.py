@@ -105,7 +105,8 @@ def test_choose_prefers_the_page_and_never_the_publisher(
 
 
 @pytest.mark.parametrize(
-    ("source", "expected"), [("BBC News", "BBC News staff"), ("  heise  online ", "heise online staff"), ("", "")]
+    ("source", "expected"),
+    [("BBC News", "BBC News staff"), ("  heise  online ", "heise online staff"), ("", "")],
 )
 def test_staff_line(source: str, expected: str) -> None:
     assert bylines.staff_line(source) == expected

@@ -125,7 +125,7 @@ def test_item_languages_over_a_channel_that_says_english(publisher, fetcher, sec
 
     body = page(client, chinese)
     assert '<html lang="zh">' in body
-    assert 'class="story" data-article-id="%d" lang="zh" dir="ltr"' % chinese.pk in body
+    assert f'class="story" data-article-id="{chinese.pk}" lang="zh" dir="ltr"' in body
     assert jsonld_article(body)["inLanguage"] == "zh"
 
     atom = ET.fromstring(client.get("/feed/atom/").content)
@@ -149,9 +149,7 @@ def test_german_feed_declaring_english_comes_out_german(publisher, fetcher, sect
     assert jsonld_article(body)["inLanguage"] == "de"
 
 
-def test_urdu_feed_stating_no_language_is_urdu_and_right_to_left(
-    publisher, fetcher, section, client
-) -> None:
+def test_urdu_feed_stating_no_language_is_urdu_and_right_to_left(publisher, fetcher, section, client) -> None:
     ingest(publisher, fetcher, section, "urdu.xml", "Sahil Akhbar")
     article = story(publisher, "/ur/mandi")
     assert article.language == "ur"
