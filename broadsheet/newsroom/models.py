@@ -231,8 +231,15 @@ class Article(models.Model):
 
     @property
     def byline_people(self) -> list[str]:
-        """The people the byline names ([] for an author page's name or a staff line)."""
-        return bylines.split_people(self.byline) if self.byline else []
+        """The people a stored byline names ([] when it names none). An aggregated story's
+        byline is a list of people (core/bylines.py made it so); an editor's own override
+        ("Staff and agencies") is kept whole."""
+        if not self.byline:
+            return []
+        if self.canonical_url:
+            return bylines.split_people(self.byline)
+        line = bylines.tidy(self.byline)
+        return [line] if line else []
 
     @property
     def direction(self) -> str:

@@ -44,3 +44,16 @@ def test_old_raw_row_prints_no_address_anywhere(make_article, client, admin_clie
     assert "By Dana Reyes</span>" in client.get(article.get_absolute_url()).content.decode()
     changelist = admin_client.get("/admin/newsroom/article/").content.decode()
     assert "Dana Reyes" in changelist and "news@example.org" not in changelist
+
+
+@pytest.mark.parametrize(
+    ("fields", "people"),
+    [
+        ({"byline": "Ann One, Bob Two, and Cy Three", **AGGREGATED}, ["Ann One", "Bob Two", "Cy Three"]),
+        ({"byline": "news@example.org", **AGGREGATED}, []),
+        ({"byline": "Staff and agencies"}, ["Staff and agencies"]),  # an editor's line, whole
+        ({"byline": ""}, []),
+    ],
+)
+def test_byline_people(make_article, fields: dict, people: list[str]) -> None:
+    assert make_article(**fields).byline_people == people
