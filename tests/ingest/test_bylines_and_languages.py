@@ -125,7 +125,7 @@ def test_item_languages_over_a_channel_that_says_english(publisher, fetcher, sec
 
     body = page(client, chinese)
     assert '<html lang="zh">' in body
-    assert f'class="story" data-article-id="{chinese.pk}" lang="zh" dir="ltr"' in body
+    assert '<h1 class="story__headline" lang="zh" dir="ltr">' in body
     assert jsonld_article(body)["inLanguage"] == "zh"
 
     atom = ET.fromstring(client.get("/feed/atom/").content)
@@ -145,7 +145,7 @@ def test_german_feed_declaring_english_comes_out_german(publisher, fetcher, sect
     assert article.language == "de"
     assert article.byline == "Anna Beck"
     body = page(client, article)
-    assert '<html lang="de">' in body and 'lang="de" dir="ltr"' in body
+    assert '<html lang="de">' in body and '<div class="story__body prose" lang="de" dir="ltr">' in body
     assert jsonld_article(body)["inLanguage"] == "de"
 
 
@@ -156,7 +156,8 @@ def test_urdu_feed_stating_no_language_is_urdu_and_right_to_left(publisher, fetc
     assert article.byline == "علی رضا"
     assert article.direction == "rtl"
     body = page(client, article)
-    assert f'data-article-id="{article.pk}" lang="ur" dir="rtl"' in body
+    assert '<h1 class="story__headline" lang="ur" dir="rtl">' in body
+    assert '<div class="story__body prose" lang="ur" dir="rtl">' in body
     assert jsonld_article(body)["inLanguage"] == "ur"
     # The card on the section page reads right to left too; the site's chrome does not.
     listing = client.get(section.get_absolute_url()).content.decode()
