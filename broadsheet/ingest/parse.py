@@ -22,6 +22,8 @@ from typing import Any
 
 import feedparser
 
+from broadsheet.core import bylines
+from broadsheet.core.languages import primary_code
 from broadsheet.core.sanitize import strip_tags
 from broadsheet.core.urls import safe_http_url
 from broadsheet.ingest.errors import ParseError
@@ -39,13 +41,14 @@ class FeedEntry:
     title: str
     summary_html: str = ""
     content_html: str = ""
-    author: str = ""
+    author: str = ""  # the byline line (core/bylines.py): plain text, no e-mail address
     published: dt.datetime | None = None
     updated: dt.datetime | None = None
     categories: tuple[str, ...] = ()
     image_url: str = ""
     image_caption: str = ""
     image_credit: str = ""
+    language: str = ""  # what the entry states (xml:lang, dc:language), else the feed's
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class ParsedFeed:
     ttl: int | None = None  # minutes, from RSS <ttl>
     kind: str = ""
     problem: str = ""  # what the parser recovered from; empty for a well-formed feed
+    language: str = ""  # the channel's <language> / dc:language / xml:lang, primary subtag
 
 
 def text(value: Any) -> str:
@@ -117,6 +121,27 @@ def _image(entry: Any, base: str) -> tuple[str, str]:
     return "", credit
 
 
+def _byline(entry: Any) -> str:
+    """One author: its raw text, parsed by core/bylines.py (feedparser's own `email (Name)`
+    split cuts names when the address's domain ends in more than four letters, as in
+    `news@wire.online (Dana Reyes)`). Several (<dc:creator>s, Atom <author>s): feedparser's
+    `authors` names; its joined `author` text would keep only the last."""
+    authors = [a for a in entry.get("authors") or [] if isinstance(a, dict)]
+    if len(authors) > 1:
+        return bylines.from_raw(*(str(a.get("name") or "") for a in authors))
+    return bylines.from_raw(str(entry.get("author") or ""))
+
+
+def _entry_language(entry: Any) -> str:
+    """xml:lang or dc:language of the entry's own elements (feedparser keeps it per element)."""
+    details = [entry.get("title_detail"), entry.get("summary_detail"), *(entry.get("content") or [])]
+    for detail in details:
+        code = primary_code(str((detail or {}).get("language") or ""))
+        if code:
+            return code
+    return primary_code(str(entry.get("language") or ""))
+
+
 def _content(entry: Any) -> str:
     """The richest HTML body the entry carries (feeds may give several content elements)."""
     bodies = [str(c.get("value", "")) for c in entry.get("content") or [] if c.get("value")]
@@ -136,6 +161,8 @@ def _parse_xml_feed(content: bytes, *, url: str, content_type: str) -> ParsedFee
         problem = f"{type(result.get('bozo_exception')).__name__}: {result.get('bozo_exception')}"
     if not result.get("version") and not result.entries:
         raise ParseError(f"not a feed ({problem or 'no feed elements'})")
+    feed = result.get("feed", {})
+    feed_language = primary_code(str(feed.get("language") or ""))
     entries = []
     for raw in result.entries:
         # feedparser has already resolved relative links against `url`; a link that is not
@@ -154,15 +181,15 @@ def _parse_xml_feed(content: bytes, *, url: str, content_type: str) -> ParsedFee
                 title=title,
                 summary_html=str(raw.get("summary") or ""),
                 content_html=_content(raw),
-                author=text(raw.get("author")),
+                author=_byline(raw),
                 published=published,
                 updated=_struct_to_datetime(raw.get("updated_parsed")),
                 categories=tuple(text(tag.get("term")) for tag in raw.get("tags") or [] if tag.get("term")),
                 image_url=image_url,
                 image_credit=credit,
+                language=_entry_language(raw) or feed_language,
             )
         )
-    feed = result.get("feed", {})
     ttl = str(feed.get("ttl") or "").strip()
     return ParsedFeed(
         title=text(feed.get("title")),
@@ -171,6 +198,7 @@ def _parse_xml_feed(content: bytes, *, url: str, content_type: str) -> ParsedFee
         ttl=int(ttl) if ttl.isdigit() else None,
         kind=str(result.get("version") or ""),
         problem=problem,
+        language=feed_language,
     )
 
 
@@ -190,8 +218,8 @@ def _json_authors(item: dict[str, Any]) -> str:
     authors = item.get("authors")
     if not isinstance(authors, list):
         authors = [item.get("author")] if isinstance(item.get("author"), dict) else []
-    names = [text(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
-    return ", ".join(names)
+    names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
+    return bylines.from_raw(*names)
 
 
 def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
@@ -231,6 +259,7 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
                 categories=tuple(text(t) for t in tags if isinstance(t, str) and t.strip()),
                 image_url=safe_http_url(item.get("image"), url)
                 or safe_http_url(item.get("banner_image"), url),
+                language=primary_code(str(item.get("language") or data.get("language") or "")),
             )
         )
     return ParsedFeed(
@@ -238,4 +267,5 @@ def parse_json_feed(content: bytes, *, url: str = "") -> ParsedFeed:
         link=safe_http_url(data.get("home_page_url"), url),
         entries=tuple(entries),
         kind="json" + str(data.get("version", ""))[len(JSON_FEED_PREFIX) :],
+        language=primary_code(str(data.get("language") or "")),
     )

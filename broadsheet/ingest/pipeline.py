@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
-from broadsheet.core import clock
+from broadsheet.core import bylines, clock
 from broadsheet.core.fetch import PAGE_ACCEPT, Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import excerpt, sanitize_html, strip_tags
@@ -36,6 +36,7 @@ from broadsheet.ingest.dedupe import (
 )
 from broadsheet.ingest.errors import FAILURES, TooComplexError
 from broadsheet.ingest.extract import Extracted, ExtractionRules, ExtractOptions
+from broadsheet.ingest.language import choose_language
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, ParsedFeed, parse_feed
 from broadsheet.ingest.report import IngestReport, record_failure, record_success
@@ -113,6 +114,13 @@ def build_candidate(
         text=plain,
         classifier=classifier,
     )
+    # The page's own author over the feed's; the publisher's name is never a person's.
+    byline = bylines.choose(
+        page=bylines.from_raw(extracted.byline) if extracted else "",
+        feed=entry.author,
+        not_people=(source_name, feed.title, extracted.site_name if extracted else ""),
+    )
+    language = choose_language((extracted.language if extracted else "") or entry.language, plain, headline)
     return publish.Candidate(
         source_id=source.pk,
         guid=entry.guid,
@@ -121,9 +129,9 @@ def build_candidate(
         headline=headline,
         dek=excerpt(entry.summary_html or (extracted.description if extracted else ""), 300),
         body_html=body,
-        byline=entry.author or (extracted.byline if extracted else ""),
+        byline=byline,
         published_at=entry.published or (extracted.published if extracted else None),
-        language=extracted.language if extracted else "",
+        language=language,
         image_url=image.url,
         image_alt=image.alt,
         image_caption=image.caption,

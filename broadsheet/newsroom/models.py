@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
-from broadsheet.core import clock
+from broadsheet.core import bylines, clock, languages
 from broadsheet.core.urls import safe_http_url
 from broadsheet.newsroom import querysets
 from broadsheet.newsroom.querysets import ArticleQuerySet
@@ -277,9 +277,32 @@ class Article(models.Model):
 
     @property
     def display_byline(self) -> str:
-        if self.byline:
-            return self.byline
-        return self.author.name if self.author else ""
+        """The byline as printed everywhere (page, cards, feeds, API, admin): the stored one
+        tidied (no e-mail address, "A, B and C": rows stored raw before #13 too), else the
+        author's name, else for an aggregated story its publisher's staff."""
+        line = bylines.tidy(self.byline) if self.byline else ""
+        if line:
+            return line
+        if self.author_id is not None and self.author:
+            return self.author.name
+        return bylines.staff_line(self.source_name) if self.canonical_url else ""
+
+    @property
+    def byline_people(self) -> list[str]:
+        """The people a stored byline names ([] when it names none). An aggregated story's
+        byline is a list of people (core/bylines.py made it so); an editor's own override
+        ("Staff and agencies") is kept whole."""
+        if not self.byline:
+            return []
+        if self.canonical_url:
+            return bylines.split_people(self.byline)
+        line = bylines.tidy(self.byline)
+        return [line] if line else []
+
+    @property
+    def direction(self) -> str:
+        """ "rtl" for a story in a right-to-left language, else "ltr"."""
+        return languages.direction(self.language)
 
     @property
     def is_aggregated(self) -> bool:

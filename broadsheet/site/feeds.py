@@ -30,6 +30,7 @@ DESCRIPTION_LENGTH = 300
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,14 @@ class BroadsheetRssFeed(_ExtrasMixin, Rss201rev2Feed):
         attrs: dict[str, str] = super().rss_attributes()
         attrs["xmlns:content"] = CONTENT_NS
         attrs["xmlns:media"] = MEDIA_NS
+        attrs["xmlns:dc"] = DC_NS
         return attrs
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
+        if item.get("language"):
+            # RSS 2.0 has a language per channel only; Dublin Core's is the usual per-item one.
+            handler.addQuickElement("dc:language", item["language"])
         if item["updateddate"] is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         if item.get("content"):
@@ -94,6 +99,12 @@ class BroadsheetAtomFeed(_ExtrasMixin, Atom1Feed):
     def root_attributes(self) -> dict[str, str]:
         attrs: dict[str, str] = super().root_attributes()
         attrs["xmlns:media"] = MEDIA_NS
+        return attrs
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        attrs: dict[str, str] = super().item_attributes(item)
+        if item.get("language"):
+            attrs["xml:lang"] = item["language"]
         return attrs
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
@@ -155,6 +166,7 @@ class LatestFeed(Feed):
             "published_at",
             "updated_at",
             "byline",
+            "language",
             "lead_image",
             "lead_media__id",
             "lead_media__file",
@@ -206,7 +218,7 @@ class LatestFeed(Feed):
         return [item.section.name, *(tag.name for tag in item.tags.all())]
 
     def item_extra_kwargs(self, item: Article) -> dict[str, Any]:
-        extra: dict[str, Any] = {"content": item.body or None}
+        extra: dict[str, Any] = {"content": item.body or None, "language": item.language}
         image_url = item.lead_image_src
         if image_url:
             extra["image"] = {

@@ -140,18 +140,23 @@ def publisher_jsonld(site: SiteSettings, request: HttpRequest) -> dict[str, Any]
     return publisher
 
 
-def _author_jsonld(article: Article, request: HttpRequest) -> dict[str, Any] | None:
-    if article.byline:
-        return {"@type": "Person", "name": article.byline}
+def _authors_jsonld(article: Article, request: HttpRequest) -> list[dict[str, Any]]:
+    """One Person per name the byline gives (never an e-mail address: core/bylines.py), else
+    the author, else the publisher as an Organization: a staff line names no person."""
+    people = article.byline_people
+    if people:
+        return [{"@type": "Person", "name": name} for name in people]
     if article.author is not None:
-        return {
-            "@type": "Person",
-            "name": article.author.name,
-            "url": absolute_url(request, article.author.get_absolute_url()),
-        }
+        return [
+            {
+                "@type": "Person",
+                "name": article.author.name,
+                "url": absolute_url(request, article.author.get_absolute_url()),
+            }
+        ]
     if article.source_name:
-        return {"@type": "Organization", "name": article.source_name}
-    return None
+        return [{"@type": "Organization", "name": article.source_name}]
+    return []
 
 
 def breadcrumbs_jsonld(article: Article, request: HttpRequest) -> dict[str, Any]:
@@ -200,9 +205,9 @@ def article_jsonld(
         if image.caption:
             image_object["caption"] = image.caption
         news["image"] = [image_object]
-    author = _author_jsonld(article, request)
-    if author is not None:
-        news["author"] = [author]
+    authors = _authors_jsonld(article, request)
+    if authors:
+        news["author"] = authors
     keywords = [tag.name for tag in article.tags.all()] if article.pk else []
     if keywords:
         news["keywords"] = keywords

@@ -174,7 +174,7 @@ def test_aggregated_article_credits_its_source(client, site_settings, make_artic
     assert source is not None
     assert source.text == "Example Gazette"
     assert source.get("url") == "https://example.org/"
-    assert rss.findtext("channel/item/{http://purl.org/dc/elements/1.1/}creator") == "Example Gazette"
+    assert rss.findtext("channel/item/{http://purl.org/dc/elements/1.1/}creator") == "Example Gazette staff"
 
     atom = ET.fromstring(client.get("/feed/atom/").content)
     assert atom.findtext(f"{ATOM_NS}entry/{ATOM_NS}source/{ATOM_NS}title") == "Example Gazette"
