@@ -11,5 +11,6 @@ handler500 = site_views.server_error
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("broadsheet.api.urls")),
+    path("newsletter/", include("broadsheet.audience.urls")),
     path("", include("broadsheet.site.urls")),
 ]

@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from broadsheet.core.env import env_bool, env_int, env_list, env_path, env_str
+from broadsheet.core import email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("BROADSHEET_DATA_DIR", "var")
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "broadsheet.wpimport",
     "broadsheet.discovery",
     "broadsheet.inbox",
+    "broadsheet.audience",
     "broadsheet.readership",
     "broadsheet.edge",
     "broadsheet.site",
@@ -231,6 +233,28 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.dummy.EmailBackend"
 )
+# BROADSHEET_EMAIL_URL (smtp://, smtp+tls://user:pass@host:port, smtp+ssl://, console://) names
+# how newsletters and confirmations leave; unset, with no EMAIL_HOST either, they are printed on
+# the console so `make run` needs no configuration (the newsletter admin says so).
+BROADSHEET_EMAIL_URL = env_str("BROADSHEET_EMAIL_URL")
+if BROADSHEET_EMAIL_URL or not EMAIL_HOST:
+    try:
+        _email = email_url.parse(BROADSHEET_EMAIL_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"BROADSHEET_EMAIL_URL: {exc}") from None
+    EMAIL_BACKEND = _email.backend
+    if not _email.is_console:
+        EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+        EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+# Newsletters: messages per second to the provider (its rate limit), send attempts before a
+# delivery counts as failed, the daily digest's local time, and how long a signup link lasts.
+BROADSHEET_NEWSLETTER_RATE = float(env_str("BROADSHEET_NEWSLETTER_RATE", "0") or 0)
+BROADSHEET_NEWSLETTER_MAX_ATTEMPTS = env_int("BROADSHEET_NEWSLETTER_MAX_ATTEMPTS", 5)
+BROADSHEET_NEWSLETTER_BATCH = env_int("BROADSHEET_NEWSLETTER_BATCH", 100)
+BROADSHEET_DIGEST_TIME = env_str("BROADSHEET_DIGEST_TIME", "06:30")
+BROADSHEET_SIGNUP_HOURS = env_int("BROADSHEET_SIGNUP_HOURS", 48)
+BROADSHEET_SIGNUP_RATE = env_int("BROADSHEET_SIGNUP_RATE", 5)
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
