@@ -47,18 +47,18 @@ def start(issue: Issue) -> int:
         .order_by("subscriber_id")
         .values_list("subscriber_id", flat=True)
     )
-    added = 0
+    before = Delivery.objects.filter(issue=issue).count()
     chunk: list[Delivery] = []
     for subscriber_id in members.iterator(chunk_size=START_CHUNK):
         chunk.append(Delivery(issue=issue, subscriber_id=subscriber_id))
         if len(chunk) >= START_CHUNK:
-            added += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
             chunk = []
     if chunk:
-        added += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
     issue.status = Issue.Status.SENDING
-    return added
+    return Delivery.objects.filter(issue=issue).count() - before
 
 
 def _ready(now: dt.datetime) -> Q:
