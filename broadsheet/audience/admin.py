@@ -40,7 +40,13 @@ class AlertForm(forms.Form):
         alerted = Issue.objects.exclude(alert_article_id=None).values_list("alert_article_id", flat=True)
         field = self.fields["article"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Article.objects.published().exclude(pk__in=alerted).latest_first()[:50]
+        recent = list(
+            Article.objects.published()
+            .exclude(pk__in=alerted)
+            .latest_first()
+            .values_list("pk", flat=True)[:50]
+        )
+        field.queryset = Article.objects.filter(pk__in=recent).latest_first()
 
 
 @admin.register(Issue)
@@ -65,7 +71,9 @@ class IssueAdmin(admin.ModelAdmin):
     def preview_link(self, issue: Issue) -> str:
         from django.utils.html import format_html
 
-        return format_html('<a href="{}">Open the HTML preview</a>', reverse("admin:audience_issue_preview", args=[issue.pk]))
+        return format_html(
+            '<a href="{}">Open the HTML preview</a>', reverse("admin:audience_issue_preview", args=[issue.pk])
+        )
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         _console_warning(request)
@@ -80,7 +88,11 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         own = [
-            path("<int:issue_id>/preview/", self.admin_site.admin_view(self.preview_view), name="audience_issue_preview"),
+            path(
+                "<int:issue_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="audience_issue_preview",
+            ),
             path("alert/", self.admin_site.admin_view(self.alert_view), name="audience_issue_alert"),
         ]
         return own + super().get_urls()
@@ -102,7 +114,12 @@ class IssueAdmin(admin.ModelAdmin):
                 messages.success(request, f"Alert “{issue.subject}” is being sent to the breaking-news list.")
                 return HttpResponseRedirect(reverse("admin:audience_issue_change", args=[issue.pk]))
         _console_warning(request)
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Send a breaking-news alert", "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Send a breaking-news alert",
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/audience/alert.html", context)
 
     @admin.action(description="Send a test of the selected issues to me")

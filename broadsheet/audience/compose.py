@@ -14,6 +14,8 @@ from broadsheet.audience.models import Issue
 
 # Put in the rendered issue where each recipient's unsubscribe URL goes.
 UNSUBSCRIBE_MARK = "%%UNSUBSCRIBE_URL%%"
+# The signature separator above the plain-text part's footer (audience/email/digest.txt).
+TEXT_FOOTER_RULE = "-- "
 
 
 def unsubscribe_url(key: str) -> str:

@@ -43,7 +43,9 @@ def candidates(list_key: str, day: dt.date) -> list[Article]:
     slug = lists.section_slug(list_key)
     if slug:
         articles = articles.filter(section__slug=slug)
-    found = list(articles.select_related("section").defer("body").order_by("-is_sticky", "-published_at", "-id"))
+    found = list(
+        articles.select_related("section").defer("body").order_by("-is_sticky", "-published_at", "-id")
+    )
     ranker = str(getattr(settings, "BROADSHEET_DIGEST_RANKER", "") or "")
     if ranker:
         rank: Callable[[Sequence[Article]], Sequence[Article]] = import_string(ranker)

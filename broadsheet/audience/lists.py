@@ -33,7 +33,11 @@ def available() -> list[MailingList]:
         MailingList(BREAKING, "Breaking news", "An e-mail the moment big news breaks."),
     ]
     for section in Section.objects.order_by("order", "name").only("name", "slug"):
-        found.append(MailingList(section_key(section.slug), f"{section.name} digest", f"The day's {section.name} stories."))
+        found.append(
+            MailingList(
+                section_key(section.slug), f"{section.name} digest", f"The day's {section.name} stories."
+            )
+        )
     return found
 
 

@@ -26,7 +26,11 @@ def export(email: str) -> dict[str, Any]:
             "lists": sorted(subscriber.subscriptions.values_list("list_key", flat=True)),
         }
         found["deliveries"] = [
-            {"issue": d.issue.subject, "state": d.state, "sent_at": d.sent_at.isoformat() if d.sent_at else None}
+            {
+                "issue": d.issue.subject,
+                "state": d.state,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
             for d in Delivery.objects.filter(subscriber=subscriber).select_related("issue").order_by("id")
         ]
     found["pending_signups"] = [

@@ -116,7 +116,9 @@ def classify(exc: Exception) -> Outcome:
         code = int(exc.smtp_code)
     if 500 <= code < 600:
         return Outcome(False, temporary=False, error=f"{code} {exc}"[:300])
-    return Outcome(False, temporary=True, error=(f"{code} " if code else "") + f"{type(exc).__name__}: {exc}"[:280])
+    return Outcome(
+        False, temporary=True, error=(f"{code} " if code else "") + f"{type(exc).__name__}: {exc}"[:280]
+    )
 
 
 class Pacer:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from broadsheet.audience import signup, tokens
+from broadsheet.audience import compose, signup, tokens
 from broadsheet.audience.forms import SignupForm
 from broadsheet.audience.models import Issue, Subscriber
 from broadsheet.core import ratelimit
@@ -93,4 +93,6 @@ def issue_page(request: HttpRequest, issue_id: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=issue_id)
     if issue.status not in (Issue.Status.SENT, Issue.Status.FAILED):
         raise Http404("Not sent yet")
-    return render(request, "audience/issue.html", {"issue": issue})
+    # The web copy leaves out the mail's footer (its personal unsubscribe link).
+    text = issue.text.split(f"\n{compose.TEXT_FOOTER_RULE}\n")[0]
+    return render(request, "audience/issue.html", {"issue": issue, "text": text})

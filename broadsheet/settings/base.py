@@ -12,8 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from broadsheet.core.env import env_bool, env_int, env_list, env_path, env_str
 from broadsheet.core import email_url
+from broadsheet.core.env import env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("BROADSHEET_DATA_DIR", "var")

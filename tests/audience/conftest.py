@@ -36,7 +36,7 @@ class Sink:
         self.holding = threading.Event()
         self.release = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 (aiosmtpd's API)
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             if self.script:
                 self.refused += 1

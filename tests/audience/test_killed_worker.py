@@ -41,10 +41,10 @@ settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(sys.argv[1])
 settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
 settings.BROADSHEET_SITE_URL = "https://news.example"
 settings.BROADSHEET_NEWSLETTER_BATCH = 10
-settings.BROADSHEET_NEWSLETTER_LEASE_SECONDS = %s
+settings.BROADSHEET_NEWSLETTER_LEASE_SECONDS = float(sys.argv[3])
 from django.core.management import call_command
 call_command("newsletter", "send-issue", sys.argv[2])
-""" % LEASE_SECONDS
+"""
 
 
 def _this_database_url() -> str:
@@ -58,15 +58,21 @@ def _this_database_url() -> str:
 
 def test_a_killed_worker_is_resumed_with_no_duplicate_and_no_one_missed(smtp, make_article, settings):
     make_article(headline="Harbor reopens")
-    issue = digest.build("daily", dt.date.today()) or digest.build("daily", dt.date.today() - dt.timedelta(days=1))
+    issue = digest.build("daily", dt.date.today()) or digest.build(
+        "daily", dt.date.today() - dt.timedelta(days=1)
+    )
     assert issue is not None
     readers = make_subscribers(READERS)
     sending.start(issue)
     smtp.hold_after = KILL_AFTER
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="broadsheet.settings.test", DATABASE_URL=_this_database_url())
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="broadsheet.settings.test", DATABASE_URL=_this_database_url()
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(settings.EMAIL_PORT), str(issue.pk)], cwd=ROOT, env=env
+        [sys.executable, "-c", WORKER, str(settings.EMAIL_PORT), str(issue.pk), str(LEASE_SECONDS)],
+        cwd=ROOT,
+        env=env,
     )
     try:
         assert smtp.holding.wait(60), "the worker never reached the held message"

@@ -30,7 +30,9 @@ def issue(make_article) -> Issue:
     make_article(headline="Ferry plan approved")
     built = digest.build("daily", dt.date.today())
     if built is None:  # early in the morning the fixture's story may fall on yesterday
-        built = digest.build("daily", clock.now().astimezone(digest.day_bounds(dt.date.today())[0].tzinfo).date())
+        built = digest.build(
+            "daily", clock.now().astimezone(digest.day_bounds(dt.date.today())[0].tzinfo).date()
+        )
     assert built is not None
     return built
 
@@ -63,7 +65,9 @@ def test_one_click_unsubscribe_is_a_post_without_cookie_or_token(smtp, issue):
     [reader] = make_subscribers(1)
     browserless = Client(enforce_csrf_checks=True)
     url = f"/newsletter/unsubscribe/{reader.unsubscribe_key}/"
-    response = browserless.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    response = browserless.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     reader.refresh_from_db()
     assert reader.unsubscribed_at is not None
@@ -191,7 +195,9 @@ def test_email_url_parsing(url, expected):
         assert (config.user, config.password) == ("me", "p@ss")
 
 
-@pytest.mark.parametrize("url", ["http://mail.example", "smtp://", "smtp://host:notaport", "smtp://host:99999"])
+@pytest.mark.parametrize(
+    "url", ["http://mail.example", "smtp://", "smtp://host:notaport", "smtp://host:99999"]
+)
 def test_bad_email_urls_are_refused(url):
     with pytest.raises(ValueError):
         email_url.parse(url)

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-        send = actions.add_parser("send", help="build today's issue of a list (daily, section:SLUG) and send it now")
+        send = actions.add_parser(
+            "send", help="build today's issue of a list (daily, section:SLUG) and send it now"
+        )
         send.add_argument("list_key", metavar="LIST", help="daily, breaking is alerts only, or section:SLUG")
         resume = actions.add_parser("send-issue", help="send (or resume sending) an issue by its id")
         resume.add_argument("issue_id", type=int)
