@@ -46,7 +46,7 @@ def candidates(list_key: str, day: dt.date) -> list[Article]:
     found = list(
         articles.select_related("section").defer("body").order_by("-is_sticky", "-published_at", "-id")
     )
-    ranker = str(getattr(settings, "BROADSHEET_DIGEST_RANKER", "") or "")
+    ranker = str(settings.BROADSHEET_DIGEST_RANKER or "")
     if ranker:
         rank: Callable[[Sequence[Article]], Sequence[Article]] = import_string(ranker)
         found = list(rank(found))

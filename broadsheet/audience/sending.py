@@ -32,7 +32,6 @@ from broadsheet.core import clock
 
 logger = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=2)
 MAX_BACKOFF = dt.timedelta(hours=1)
 # A worker with nothing ready waits at most this long before looking again.
 IDLE_POLL_SECONDS = 2.0
@@ -91,12 +90,11 @@ def claim(issue: Issue, limit: int, now: dt.datetime | None = None) -> tuple[str
 
 
 def _lease() -> dt.timedelta:
-    seconds = getattr(settings, "BROADSHEET_NEWSLETTER_LEASE_SECONDS", None)
-    return dt.timedelta(seconds=float(seconds)) if seconds else LEASE
+    return dt.timedelta(seconds=float(settings.BROADSHEET_NEWSLETTER_LEASE_SECONDS))
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    base = float(getattr(settings, "BROADSHEET_NEWSLETTER_BACKOFF_SECONDS", 30))
+    base = float(settings.BROADSHEET_NEWSLETTER_BACKOFF_SECONDS)
     return min(dt.timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 

@@ -251,8 +251,16 @@ if BROADSHEET_EMAIL_URL or not EMAIL_HOST:
 # delivery counts as failed, the daily digest's local time, and how long a signup link lasts.
 BROADSHEET_NEWSLETTER_RATE = float(env_str("BROADSHEET_NEWSLETTER_RATE", "0") or 0)
 BROADSHEET_NEWSLETTER_MAX_ATTEMPTS = env_int("BROADSHEET_NEWSLETTER_MAX_ATTEMPTS", 5)
+# The first retry's wait after a temporary refusal (4xx); each later one doubles it.
+BROADSHEET_NEWSLETTER_BACKOFF_SECONDS = env_int("BROADSHEET_NEWSLETTER_BACKOFF_SECONDS", 30)
 BROADSHEET_NEWSLETTER_BATCH = env_int("BROADSHEET_NEWSLETTER_BATCH", 100)
+# How long a worker's claim on a batch lasts without its heartbeat (a killed worker's unsent
+# deliveries are taken over after this).
+BROADSHEET_NEWSLETTER_LEASE_SECONDS = env_int("BROADSHEET_NEWSLETTER_LEASE_SECONDS", 120)
 BROADSHEET_DIGEST_TIME = env_str("BROADSHEET_DIGEST_TIME", "06:30")
+# A higher layer may name a callable reordering the digest's candidate stories (by views or
+# story clusters, which the newsletter app may not import); empty: sticky first, then newest.
+BROADSHEET_DIGEST_RANKER = ""
 BROADSHEET_SIGNUP_HOURS = env_int("BROADSHEET_SIGNUP_HOURS", 48)
 BROADSHEET_SIGNUP_RATE = env_int("BROADSHEET_SIGNUP_RATE", 5)
 
