@@ -1,7 +1,7 @@
 """The daily digest: built from what newsroom knows, once a day per list, at a configured time.
 
 Ranking: the middle tier cannot read discovery's clusters nor readership's views, so the digest
-ranks the day's published stories by the editors' own signal, sticky first, then newest. A
+ranks the stories of the last 24 hours by the editors' own signal, sticky first, then newest. A
 project that wants views or clusters in it can name a callable in BROADSHEET_DIGEST_RANKER
 (dotted path; it gets the list of candidate articles and returns them ordered), set by a higher
 layer, so this app still imports none of those.
@@ -28,18 +28,13 @@ from broadsheet.newsroom.models import Article
 logger = logging.getLogger(__name__)
 
 MAX_STORIES = 10
+WINDOW = dt.timedelta(hours=24)
 
 
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
-def candidates(list_key: str, day: dt.date) -> list[Article]:
-    """The list's stories published on the local `day` (up to now), best first."""
-    start, end = day_bounds(day)
-    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+def candidates(list_key: str, until: dt.datetime) -> list[Article]:
+    """The list's stories published in the day (24 hours) before `until`, best first: a
+    digest sent at 06:30 carries yesterday's news, not the half hour since midnight."""
+    articles = Article.objects.published().filter(published_at__gt=until - WINDOW, published_at__lte=until)
     slug = lists.section_slug(list_key)
     if slug:
         articles = articles.filter(section__slug=slug)
@@ -66,13 +61,13 @@ def render(issue: Issue, articles: Sequence[Article]) -> None:
     issue.text = render_to_string("audience/email/digest.txt", context)
 
 
-def build(list_key: str, day: dt.date) -> Issue | None:
-    """The list's digest for `day` (made once; a second call returns the same issue), or None
-    when the day had no story for it."""
+def build(list_key: str, day: dt.date, until: dt.datetime | None = None) -> Issue | None:
+    """The list's digest for `day` (made once; a second call returns the same issue) from the
+    24 hours before `until` (now), or None when they had no story for it."""
     existing = Issue.objects.filter(list_key=list_key, day=day).first()
     if existing:
         return existing
-    articles = candidates(list_key, day)
+    articles = candidates(list_key, until or clock.now())
     if not articles:
         return None
     issue = Issue(
@@ -117,7 +112,7 @@ def build_due(now: dt.datetime | None = None) -> list[Issue]:
     for key in digest_lists():
         if Issue.objects.filter(list_key=key, day=local.date()).exists():
             continue
-        issue = build(key, local.date())
+        issue = build(key, local.date(), until=local)
         if issue is None:
             continue
         sending.start(issue)

@@ -27,23 +27,18 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _morning(hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(_today(), dt.time(hour, minute), tzinfo=timezone.get_default_timezone())
-
-
 @pytest.fixture
 def todays(make_article):
-    """Three stories published today (site time), one sticky, plus one from yesterday."""
-    start, _ = digest.day_bounds(_today())
+    """Three stories of the last 24 hours, one sticky, and one older than that."""
     now = clock.now()
-    older = make_article(headline="Older story", published_at=start + (now - start) / 4)
-    sticky = make_article(headline="Sticky story", published_at=start + (now - start) / 5, is_sticky=True)
+    older = make_article(headline="Older story", published_at=now - dt.timedelta(hours=10))
+    sticky = make_article(headline="Sticky story", published_at=now - dt.timedelta(hours=12), is_sticky=True)
     newest = make_article(headline="Newest story", published_at=now - dt.timedelta(seconds=1))
-    make_article(headline="Yesterday's story", published_at=start - dt.timedelta(hours=2))
+    make_article(headline="Yesterday's story", published_at=now - dt.timedelta(hours=25))
     return sticky, newest, older
 
 
-def test_the_digest_ranks_sticky_first_then_newest_and_keeps_to_the_day(todays):
+def test_the_digest_ranks_sticky_first_then_newest_over_the_last_day(todays):
     sticky, newest, older = todays
     issue = digest.build("daily", _today())
     assert issue is not None
@@ -59,7 +54,8 @@ def test_a_section_digest_takes_only_that_section(todays, make_article):
     )
     issue = digest.build("section:sports", _today())
     assert issue is not None and issue.article_ids == [match.pk]
-    assert digest.build("section:business", _today() - dt.timedelta(days=30)) is None
+    Section.objects.create(name="Arts", slug="arts")
+    assert digest.build("section:arts", _today()) is None
 
 
 def test_a_ranker_hook_can_reorder(todays, settings):
@@ -68,17 +64,24 @@ def test_a_ranker_hook_can_reorder(todays, settings):
     assert digest.build("daily", _today()).article_ids == [older.pk, newest.pk, sticky.pk]
 
 
-def test_the_periodic_hook_waits_for_the_digest_time_then_sends_once(todays, smtp, settings):
+def test_the_periodic_hook_waits_for_the_digest_time_then_sends_once(make_article, smtp, settings):
+    # Yesterday (site time), so every time used here is in the past.
+    tz = timezone.get_default_timezone()
+    morning = dt.datetime.combine(_today() - dt.timedelta(days=1), dt.time(6, 30), tzinfo=tz)
+    overnight = make_article(headline="Overnight story", published_at=morning - dt.timedelta(hours=3))
+    make_article(headline="After the digest", published_at=morning + dt.timedelta(hours=1))
     settings.BROADSHEET_DIGEST_TIME = "06:30"
     make_subscribers(2)
     Subscription.objects.create(subscriber=Subscriber.objects.first(), list_key="breaking")
-    assert digest.build_due(_morning(6, 29)) == []
+    assert digest.build_due(morning - dt.timedelta(minutes=1)) == []
     assert Issue.objects.count() == 0
-    [issue] = digest.build_due(_morning(6, 31))
+    [issue] = digest.build_due(morning + dt.timedelta(minutes=1))
     issue.refresh_from_db()
     assert issue.list_key == "daily" and issue.status == Issue.Status.SENT  # the task ran inline
+    assert issue.article_ids == [overnight.pk]
     assert len(smtp.accepted) == 2
-    assert digest.build_due(_morning(9)) == []  # not twice the same day; never for "breaking"
+    # Not twice the same day; never for "breaking".
+    assert digest.build_due(morning + dt.timedelta(hours=3)) == []
 
 
 def test_cli_send_daily_sends_now_and_refuses_unknown_lists(todays, smtp, capsys):
