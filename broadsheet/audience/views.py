@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -68,6 +69,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "audience/confirmed.html", {"email": pending.email})
 
 
+@never_cache  # shows the reader's address: never shared by the page cache
 @csrf_exempt  # RFC 8058: mail clients POST here with no cookie and no token; the key is the proof.
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, key: str) -> HttpResponse:
@@ -82,6 +84,9 @@ def unsubscribe(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "audience/unsubscribed.html", {"email": subscriber.email})
 
 
+# The archive and its issues are not in the page cache: nothing would purge them when an issue
+# goes out (the page cache lives above this app), and they cost one query.
+@never_cache
 def archive(request: HttpRequest) -> HttpResponse:
     issues = Issue.objects.filter(status__in=[Issue.Status.SENT, Issue.Status.FAILED]).only(
         "subject", "list_key", "sent_at"
@@ -89,6 +94,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     return render(request, "audience/archive.html", {"issues": issues})
 
 
+@never_cache
 def issue_page(request: HttpRequest, issue_id: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=issue_id)
     if issue.status not in (Issue.Status.SENT, Issue.Status.FAILED):

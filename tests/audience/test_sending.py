@@ -79,6 +79,8 @@ def test_the_visible_link_asks_before_unsubscribing(client):
     url = f"/newsletter/unsubscribe/{reader.unsubscribe_key}/"
     page = client.get(url)
     assert page.status_code == 200 and b">Unsubscribe</button>" in page.content
+    # It shows the reader's address: the page cache must never share it.
+    assert "private" in page["Cache-Control"] and client.get(url).get("X-Cache") != "HIT"
     reader.refresh_from_db()
     assert reader.unsubscribed_at is None
     assert client.post(url).status_code == 200
