@@ -152,9 +152,9 @@ class SubscriptionInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "confirmed_at", "unsubscribed_at"]
+    list_display = ["email", "confirmed_at", "unsubscribed_at", "suppressed_reason"]
     search_fields = ["email"]
-    readonly_fields = ["email", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = ["email", "confirmed_at", "unsubscribed_at", "suppressed_reason"]
     exclude = ["unsubscribe_key"]
     inlines = [SubscriptionInline]
     actions = ["export_data", "erase_data"]

@@ -18,3 +18,10 @@ class AudienceConfig(AppConfig):
         # The daily digests, built and sent once a day at BROADSHEET_DIGEST_TIME (site time).
         Periodic(name="newsletter daily digest", task="broadsheet.audience.digest.build_due"),
     ]
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from broadsheet.audience.bounces import on_tracking
+
+        tracking.connect(on_tracking, dispatch_uid="audience-suppress-bounces")

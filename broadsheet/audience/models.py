@@ -32,6 +32,8 @@ class Subscriber(models.Model):
     unsubscribe_key = models.CharField(max_length=64, default=new_key, unique=True)
     confirmed_at = models.DateTimeField()
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Why the address was taken off every list by the provider's report (bounced, complained).
+    suppressed_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["email"]

@@ -23,6 +23,7 @@ def export(email: str) -> dict[str, Any]:
         found["subscriber"] = {
             "confirmed_at": subscriber.confirmed_at.isoformat(),
             "unsubscribed_at": subscriber.unsubscribed_at.isoformat() if subscriber.unsubscribed_at else None,
+            "suppressed_reason": subscriber.suppressed_reason,
             "lists": sorted(subscriber.subscriptions.values_list("list_key", flat=True)),
         }
         found["deliveries"] = [

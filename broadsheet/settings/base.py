@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "broadsheet.discovery",
     "broadsheet.inbox",
     "broadsheet.audience",
+    # django-anymail: the ESP backends and their tracking webhooks (bounces, complaints).
+    "anymail",
     "broadsheet.readership",
     "broadsheet.edge",
     "broadsheet.site",
@@ -247,6 +249,18 @@ if BROADSHEET_EMAIL_URL or not EMAIL_HOST:
         EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
         EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
         EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+# Any ESP through django-anymail (mailgun, postmark, sendgrid, amazon_ses, …): its API backend
+# sends instead of SMTP, and its tracking webhook at /newsletter/esp/<esp>/tracking/ (signature
+# checked by anymail) suppresses addresses that bounce or complain.
+BROADSHEET_ANYMAIL_ESP = env_str("BROADSHEET_ANYMAIL_ESP").lower()
+ANYMAIL: dict[str, str] = {}
+if BROADSHEET_ANYMAIL_ESP:
+    EMAIL_BACKEND = f"anymail.backends.{BROADSHEET_ANYMAIL_ESP}.EmailBackend"
+    _esp = BROADSHEET_ANYMAIL_ESP.upper()
+    ANYMAIL[f"{_esp}_API_KEY"] = env_str("BROADSHEET_ANYMAIL_API_KEY")
+    ANYMAIL[f"{_esp}_WEBHOOK_SIGNING_KEY"] = env_str("BROADSHEET_ANYMAIL_WEBHOOK_SIGNING_KEY")
+    if env_str("BROADSHEET_ANYMAIL_WEBHOOK_SECRET"):
+        ANYMAIL["WEBHOOK_SECRET"] = env_str("BROADSHEET_ANYMAIL_WEBHOOK_SECRET")
 # Newsletters: messages per second to the provider (its rate limit), send attempts before a
 # delivery counts as failed, the daily digest's local time, and how long a signup link lasts.
 BROADSHEET_NEWSLETTER_RATE = float(env_str("BROADSHEET_NEWSLETTER_RATE", "0") or 0)
