@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/preview/article/<int:article_id>/", article_preview, name="article-preview-change"),
     path("admin/", admin.site.urls),
     path("api/", include("broadsheet.api.urls")),
+    path("newsletter/", include("broadsheet.audience.urls")),
     path("", include("broadsheet.site.urls")),
 ]

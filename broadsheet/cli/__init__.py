@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "migrate-db": "migrate_db",
     "sources": "sources",
     "ingest": "ingest",
+    "newsletter": "newsletter",
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from broadsheet.core import email_url
 from broadsheet.core.env import env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "broadsheet.wpimport",
     "broadsheet.discovery",
     "broadsheet.inbox",
+    "broadsheet.audience",
+    # django-anymail: the ESP backends and their tracking webhooks (bounces, complaints).
+    "anymail",
     "broadsheet.readership",
     "broadsheet.edge",
     "broadsheet.site",
@@ -234,6 +238,48 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.dummy.EmailBackend"
 )
+# BROADSHEET_EMAIL_URL (smtp://, smtp+tls://user:pass@host:port, smtp+ssl://, console://) names
+# how newsletters and confirmations leave; unset, with no EMAIL_HOST either, they are printed on
+# the console so `make run` needs no configuration (the newsletter admin says so).
+BROADSHEET_EMAIL_URL = env_str("BROADSHEET_EMAIL_URL")
+if BROADSHEET_EMAIL_URL or not EMAIL_HOST:
+    try:
+        _email = email_url.parse(BROADSHEET_EMAIL_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"BROADSHEET_EMAIL_URL: {exc}") from None
+    EMAIL_BACKEND = _email.backend
+    if not _email.is_console:
+        EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+        EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+# Any ESP through django-anymail (mailgun, postmark, sendgrid, amazon_ses, …): its API backend
+# sends instead of SMTP, and its tracking webhook at /newsletter/esp/<esp>/tracking/ (signature
+# checked by anymail) suppresses addresses that bounce or complain.
+BROADSHEET_ANYMAIL_ESP = env_str("BROADSHEET_ANYMAIL_ESP").lower()
+ANYMAIL: dict[str, str] = {}
+if BROADSHEET_ANYMAIL_ESP:
+    EMAIL_BACKEND = f"anymail.backends.{BROADSHEET_ANYMAIL_ESP}.EmailBackend"
+    _esp = BROADSHEET_ANYMAIL_ESP.upper()
+    ANYMAIL[f"{_esp}_API_KEY"] = env_str("BROADSHEET_ANYMAIL_API_KEY")
+    ANYMAIL[f"{_esp}_WEBHOOK_SIGNING_KEY"] = env_str("BROADSHEET_ANYMAIL_WEBHOOK_SIGNING_KEY")
+    if env_str("BROADSHEET_ANYMAIL_WEBHOOK_SECRET"):
+        ANYMAIL["WEBHOOK_SECRET"] = env_str("BROADSHEET_ANYMAIL_WEBHOOK_SECRET")
+# Newsletters: messages per second to the provider (its rate limit), send attempts before a
+# delivery counts as failed, the daily digest's local time, and how long a signup link lasts.
+BROADSHEET_NEWSLETTER_RATE = float(env_str("BROADSHEET_NEWSLETTER_RATE", "0") or 0)
+BROADSHEET_NEWSLETTER_MAX_ATTEMPTS = env_int("BROADSHEET_NEWSLETTER_MAX_ATTEMPTS", 5)
+# The first retry's wait after a temporary refusal (4xx); each later one doubles it.
+BROADSHEET_NEWSLETTER_BACKOFF_SECONDS = env_int("BROADSHEET_NEWSLETTER_BACKOFF_SECONDS", 30)
+BROADSHEET_NEWSLETTER_BATCH = env_int("BROADSHEET_NEWSLETTER_BATCH", 100)
+# How long a worker's claim on a batch lasts without its heartbeat (a killed worker's unsent
+# deliveries are taken over after this).
+BROADSHEET_NEWSLETTER_LEASE_SECONDS = env_int("BROADSHEET_NEWSLETTER_LEASE_SECONDS", 120)
+BROADSHEET_DIGEST_TIME = env_str("BROADSHEET_DIGEST_TIME", "06:30")
+# A higher layer may name a callable reordering the digest's candidate stories (by views or
+# story clusters, which the newsletter app may not import); empty: sticky first, then newest.
+BROADSHEET_DIGEST_RANKER = ""
+BROADSHEET_SIGNUP_HOURS = env_int("BROADSHEET_SIGNUP_HOURS", 48)
+BROADSHEET_SIGNUP_RATE = env_int("BROADSHEET_SIGNUP_RATE", 5)
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

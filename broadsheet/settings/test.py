@@ -33,6 +33,8 @@ CACHES = {
 # path (database backend) is tested on its own.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mount the ESP tracking webhooks (Mailgun's, whose signature the bounce tests compute).
+BROADSHEET_ANYMAIL_ESP = "mailgun"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file in WAL mode, as in production, rather than Django's shared-cache in-memory

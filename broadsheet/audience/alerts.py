@@ -1,0 +1,34 @@
+"""Breaking-news alerts: one e-mail issue to the breaking list per published article, ever."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from broadsheet.audience import digest, lists, sending
+from broadsheet.audience.models import Issue
+from broadsheet.audience.tasks import send_issue_task
+from broadsheet.newsroom.models import Article
+
+
+class AlertRefused(Exception):
+    """The article is not public, or has had its alert already."""
+
+
+def send_alert(article: Article) -> Issue:
+    if not article.is_public:
+        raise AlertRefused("Only a published article can be sent as an alert.")
+    issue = Issue(
+        list_key=lists.BREAKING,
+        subject=f"Breaking: {article.headline}",
+        article_ids=[article.pk],
+        alert_article_id=article.pk,
+    )
+    digest.render(issue, [article])
+    try:
+        with transaction.atomic():
+            issue.save()
+    except IntegrityError:
+        raise AlertRefused("An alert for this article was sent already.") from None
+    sending.start(issue)
+    send_issue_task.enqueue(issue.pk)
+    return issue

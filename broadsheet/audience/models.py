@@ -1,0 +1,121 @@
+"""Subscribers, their pending signups, newsletter issues and one delivery row per recipient."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PendingSignup(models.Model):
+    """A signup waiting for its confirmation link: the only place an unconfirmed address lives.
+
+    Deleted when confirmed, and by the periodic purge once `expires_at` has passed."""
+
+    email = models.EmailField()
+    lists = models.JSONField(default=list)
+    nonce = models.CharField(max_length=64, default=new_key, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Subscriber(models.Model):
+    email = models.EmailField(unique=True)
+    # The secret in this reader's unsubscribe link; knowing it is the proof of ownership.
+    unsubscribe_key = models.CharField(max_length=64, default=new_key, unique=True)
+    confirmed_at = models.DateTimeField()
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Why the address was taken off every list by the provider's report (bounced, complained).
+    suppressed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Subscription(models.Model):
+    """One list one subscriber receives: "daily", "breaking" or "section:<slug>" (lists.py)."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    list_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "list_key"], name="audience_one_subscription")
+        ]
+        indexes = [models.Index(fields=["list_key", "subscriber"], name="audience_list_members_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} → {self.list_key}"
+
+
+class Issue(models.Model):
+    """One newsletter issue of one list, rendered once; personalised only by the unsubscribe link."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Finished with failures"
+
+    list_key = models.CharField(max_length=100)
+    subject = models.CharField(max_length=300)
+    intro = models.TextField(blank=True, help_text="A few words from the editors above the stories.")
+    article_ids = models.JSONField(default=list, blank=True)
+    html = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The local day a digest covers (one per list and day), or the article an alert announces.
+    day = models.DateField(null=True, blank=True)
+    alert_article_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["list_key", "day"], name="audience_one_digest_a_day"),
+            models.UniqueConstraint(fields=["alert_article_id"], name="audience_one_alert_per_article"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """The issue for one subscriber: claimed by one worker at a time, sent at most once."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Suppressed"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="audience_one_delivery"),
+        ]
+        indexes = [models.Index(fields=["issue", "state"], name="audience_delivery_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.subscriber_id}: {self.state}"

@@ -1,0 +1,16 @@
+"""The worker's side of a send: one task per issue, safe to run twice or after a crash."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from broadsheet.audience import sending
+from broadsheet.audience.models import Issue
+
+
+@task()
+def send_issue_task(issue_id: int) -> dict[str, int]:
+    issue = Issue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        return {}
+    return sending.send(issue)
