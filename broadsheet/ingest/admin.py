@@ -127,6 +127,7 @@ class SourceAdminForm(SourceForm):
             self.instance.extraction_rules = self.rules.as_json()
         return super().save(commit)
 
+
 # A test fetch of a source: any of these is shown to the operator, not raised.
 PREVIEW_FAILURES: tuple[type[Exception], ...] = (*FAILURES, MarkupTooComplex)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import html
 
-from broadsheet.ingest.errors import BlockedByAntiBotError, HTTPStatusError
 from broadsheet.core.fetch import FetchResult
+from broadsheet.ingest.errors import BlockedByAntiBotError, HTTPStatusError
 
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
 BODY_PREFIX = 64 * 1024  # challenge pages are small; the markers are near the top

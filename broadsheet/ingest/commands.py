@@ -24,7 +24,6 @@ from broadsheet.ingest.errors import (
     FAILURES,
     BadInputError,
     BlockedByAntiBotError,
-    HTTPStatusError,
     ParseError,
     SourceError,
 )

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
+from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.errors import FAILURES, IngestError
 from broadsheet.ingest.extract import Extracted
-from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry
 from broadsheet.media import services as media
@@ -68,6 +68,10 @@ def choose(
     )
 
 
+# A picture that cannot be had (the fetch, its status, or the library refusing the bytes).
+COPY_FAILURES: tuple[type[Exception], ...] = (*FAILURES, ValidationError)
+
+
 def copy_to_library(fetcher: Fetcher, image: LeadImage) -> int | None:
     """Fetch `image` through the guarded fetcher into the media library (renditions follow);
     its library id, or None when it cannot be had (the story then links the picture)."""
@@ -82,7 +86,7 @@ def copy_to_library(fetcher: Fetcher, image: LeadImage) -> int | None:
             caption=image.caption[:500],
             credit=image.credit,
         )
-    except (*FAILURES, ValidationError) as exc:
+    except COPY_FAILURES as exc:
         logger.warning("lead image %s not copied: %s", image.url, exc)
         return None
     return int(stored.image.pk)

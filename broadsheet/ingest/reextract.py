@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher
 from broadsheet.core.markup_cost import MarkupTooComplex, check_sanitised
 from broadsheet.core.sanitize import sanitize_html
 from broadsheet.ingest.errors import FAILURES, NothingToReextract
 from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
-from broadsheet.core.fetch import Fetcher
 from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import fetch_and_extract, note_rules_outcome
 from broadsheet.newsroom import services
@@ -32,6 +32,9 @@ MAX_LIMIT = 2000
 # An article saved this long after its entry was last written was changed by someone else
 # (an editor, the API): the import's own writes are a few milliseconds apart.
 EDITED_AFTER = dt.timedelta(seconds=30)
+
+# One story that cannot be rebuilt: it keeps its body, and the run goes on.
+REEXTRACT_FAILURES: tuple[type[Exception], ...] = (*FAILURES, MarkupTooComplex)
 
 
 @dataclass
@@ -96,7 +99,7 @@ def reextract_source(
             note_rules_outcome(source, url, ruled)
             body = sanitize_html(ruled.extracted.body_html, base_url=url)
             check_sanitised(body)
-        except (*FAILURES, MarkupTooComplex) as exc:
+        except REEXTRACT_FAILURES as exc:
             report.failed += 1
             report.problems.append(f"{url}: {exc}")
             logger.warning("source %s: re-extracting %s failed: %s", source.pk, url, exc)

@@ -11,7 +11,6 @@ from broadsheet.ingest.errors import (
     BlockedByAntiBotError,
     FetchError,
     HTTPStatusError,
-    IngestError,
     ParseError,
 )
 from broadsheet.ingest.models import Source
@@ -21,7 +20,7 @@ from broadsheet.ingest.models import Source
 BLOCKED_EXTRA_STEPS = 3
 
 
-def error_kind(exc: IngestError) -> str:
+def error_kind(exc: Exception) -> str:
     """The Source.ErrorKind of a failed poll's error."""
     if isinstance(exc, BlockedByAntiBotError):
         return Source.ErrorKind.BLOCKED

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from broadsheet.core import clock
+from broadsheet.core.fetch import Fetcher, FetchOptions, FetchResult
 from broadsheet.ingest import commands
 from broadsheet.ingest.antibot import challenge_vendor
 from broadsheet.ingest.errors import BlockedByAntiBotError, HTTPStatusError
-from broadsheet.core.fetch import Fetcher, FetchOptions, FetchResult
 from broadsheet.ingest.models import FetchLog, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.ingest.report import BLOCKED_EXTRA_STEPS

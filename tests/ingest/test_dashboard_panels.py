@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from broadsheet.core import clock
 from broadsheet.core.daywindow import DayWindow
-from broadsheet.ingest import panels
 from broadsheet.core.fetch import Fetcher, FetchOptions
+from broadsheet.ingest import panels
 from broadsheet.ingest.models import FetchLog, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom.models import Section

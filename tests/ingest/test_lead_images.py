@@ -9,9 +9,9 @@ import lxml.html
 import pytest
 from PIL import Image as PILImage
 
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest import images
 from broadsheet.ingest.extract import Extracted, extract_article
-from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.metadata import stated_metadata
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.parse import FeedEntry, parse_feed

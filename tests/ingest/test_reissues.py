@@ -11,8 +11,8 @@ import threading
 import pytest
 from django.db import connection
 
-from broadsheet.ingest.dedupe import REISSUE_JACCARD, jaccard, shingles
 from broadsheet.core.fetch import Fetcher, FetchOptions
+from broadsheet.ingest.dedupe import REISSUE_JACCARD, jaccard, shingles
 from broadsheet.ingest.models import Entry, Source, TextFingerprint
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom import services

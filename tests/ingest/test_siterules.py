@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest import commands
 from broadsheet.ingest.errors import ExtractError, NothingToReextract, SourceError
 from broadsheet.ingest.extract import ExtractionRules
-from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.ingest.reextract import reextract_source
