@@ -25,5 +25,15 @@ def test_both_fronts_share_one_validation(capsys: pytest.CaptureFixture[str]) ->
 
 @pytest.mark.django_db
 def test_a_command_that_cannot_go_on_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sources", "remove", "9999"]) == 1
+    from broadsheet.ingest.models import Source
+
+    # Well-formed input the work cannot be done for: an excerpt source keeps no page text.
+    source = Source.objects.create(feed_url="https://example.org/feed.xml")
+    assert main(["sources", "reextract", str(source.pk)]) == 1
+    assert capsys.readouterr().err.startswith(f"broadsheet: error: source {source.pk} is in excerpt mode")
+
+
+@pytest.mark.django_db
+def test_an_unknown_id_is_bad_input_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "remove", "9999"]) == 2
     assert capsys.readouterr().err == "broadsheet: error: no source with id 9999\n"

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from broadsheet.ingest.fetch import Fetcher, FetchOptions
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from django.core.cache import cache
 
 from broadsheet.ingest.models import Source

@@ -241,7 +241,7 @@ def test_admin_edits_rules_as_lines_and_refuses_a_bad_selector(admin_client, sec
         for k, v in form.items()
         if k in {"feed_url", "name", "home_url", "mode", "check_interval", "keep", "drop"}
     }
-    data.update(section=section.pk, enabled="on", publish_directly="on")
+    data.update(section=section.pk, enabled="on", publish_directly="on", image_policy="link")
     data["next_check_at_0"], data["next_check_at_1"] = "2025-01-01", "00:00:00"
 
     refused = admin_client.post(url, {**data, "drop": ".ad\ndiv:nth-child(2)"})

@@ -74,7 +74,7 @@ def test_the_article_records_its_body_images_and_the_page_draws_them(upload, sec
 
     cache.clear()
     page = Client().get(article.get_absolute_url()).content.decode()
-    story_body = page.split('class="story__body prose">', 1)[1].split("</div>", 1)[0]
+    story_body = page.split('class="story__body prose"', 1)[1].split("</div>", 1)[0]
     assert story_body.count("<picture>") == 1 and 'type="image/webp"' in story_body
     assert 'alt="Green"' in story_body
 

@@ -127,7 +127,7 @@ def test_preview_of_an_unsaved_form_draws_the_page_and_writes_nothing(people, ha
     response = client_for(people["eve"]).post(PREVIEW, form(harbour, headline="Gulls return", body=body))
     assert response.status_code == 200
     content = response.content.decode()
-    assert '<h1 class="story__headline">Gulls return</h1>' in content
+    assert '<h1 class="story__headline" lang="en" dir="ltr">Gulls return</h1>' in content
     assert "Preview — not published" in content
     assert "<script>alert(1)</script>" not in content  # sanitised as Save would
     assert 'type="image/webp"' in content  # the body's library image as a <picture>

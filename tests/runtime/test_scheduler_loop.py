@@ -48,6 +48,8 @@ def test_every_app_declares_its_hooks_and_they_resolve_to_callables() -> None:
         "broadsheet.media.tasks.schedule_cleanup",
         "broadsheet.ingest.tasks.schedule_due_sources",
         "broadsheet.discovery.tasks.schedule_refresh",
+        "broadsheet.audience.signup.purge_expired",
+        "broadsheet.audience.digest.build_due",
         "broadsheet.readership.tasks.schedule_refresh",
         "broadsheet.runtime.reaper.reap_periodically",
     ]

@@ -29,7 +29,7 @@ def cards(page: str) -> dict[str, str]:
     """Each card's markup by its headline."""
     found = {}
     for card in CARD_RE.findall(page):
-        title = re.search(r'class="card__title"><a href="[^"]*">([^<]*)</a>', card)
+        title = re.search(r'class="card__title"[^>]*><a href="[^"]*">([^<]*)</a>', card)
         if title:
             found[title.group(1)] = card
     return found

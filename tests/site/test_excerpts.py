@@ -82,7 +82,10 @@ def test_different_dek_and_body_both_print(client, make_article):
     article.dek = "Ferries win new money as lights go dark."
     article.save()
     page = story_of(client, article)
-    assert 'class="story__dek">Ferries win new money' in page and "cuts to street lighting" in page
+    assert (
+        'class="story__dek" lang="en" dir="ltr">Ferries win new money' in page
+        and "cuts to street lighting" in page
+    )
 
 
 def test_own_stories_print_dek_and_body_as_written(make_article):

@@ -148,7 +148,7 @@ def test_article_page_shows_the_story(client, chrome, story):
     start = page.index('aria-label="Breadcrumb"')
     crumbs = page[start : page.index("</nav>", start)]
     assert 'href="/"' in crumbs and "»" in crumbs and 'href="/business/">Business</a>' in crumbs
-    assert '<h1 class="story__headline">Ferry &amp; pier: what&#x27;s next?</h1>' in page
+    assert '<h1 class="story__headline" lang="en" dir="ltr">Ferry &amp; pier: what&#x27;s next?</h1>' in page
     assert "A fictional story for tests." in page
     assert '<a rel="author" href="/author/mara-quill/">Mara Quill</a>' in page
     assert re.search(r'<time class="story__date" datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}">', page)
