@@ -16,7 +16,7 @@ import tantivy
 
 from broadsheet.core.sanitize import strip_tags
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend
+from broadsheet.search import backend, languages
 from broadsheet.search.errors import SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -34,21 +34,24 @@ PROGRESS_EVERY = 1000
 def indexable_articles() -> Iterator[Article]:
     """Every article that belongs in the index: public now, or scheduled to become public."""
     queryset = (Article.objects.published() | Article.objects.scheduled()).select_related("section")
-    fields = ("id", "headline", "dek", "body", "published_at", "section__slug")
+    fields = ("id", "headline", "dek", "body", "language", "published_at", "section__slug")
     return queryset.only(*fields).order_by("pk").iterator(chunk_size=REBUILD_BATCH)
 
 
 def build_document(article: Article) -> tantivy.Document:
     if article.published_at is None:
         raise ValueError(f"Article {article.pk} has no published_at and cannot be indexed")
-    return tantivy.Document(
+    dek, body = strip_tags(article.dek), strip_tags(article.body)
+    document = tantivy.Document(
         id=article.pk,
         published_at=int(article.published_at.timestamp()),
         headline=article.headline,
-        dek=strip_tags(article.dek),
-        body=strip_tags(article.body),
+        dek=dek,
+        body=body,
         section=article.section.slug,
     )
+    languages.add_text(document, article.language, article.headline, dek, body)
+    return document
 
 
 def index_articles(ids: Iterable[int]) -> int:
@@ -78,14 +81,18 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Replace the index's contents with every indexable article in the database.
 
     Readers keep seeing the old contents until the single commit at the end. An index that
-    cannot be opened (corrupt, or from an incompatible version) is deleted and built afresh.
+    cannot be opened (corrupt, from an incompatible version, or built with an older schema:
+    backend.SCHEMA_VERSION) is deleted and built afresh.
     Returns the number of documents indexed.
     """
     path = backend.search_dir()
     try:
         index = backend.open_or_create_index(path)
     except SearchUnavailable:
-        logger.warning("Search index at %s is unreadable; deleting it and building a new one", path)
+        logger.warning(
+            "Search index at %s is unreadable or has an older schema; deleting it and building a new one",
+            path,
+        )
         shutil.rmtree(path)
         backend.readers.forget(path)
         index = backend.open_or_create_index(path)
