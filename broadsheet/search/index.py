@@ -9,8 +9,10 @@ cron job. Only the task worker and `broadsheet search reindex` call these functi
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import tantivy
 
@@ -81,21 +83,23 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Replace the index's contents with every indexable article in the database.
 
     Readers keep seeing the old contents until the single commit at the end. An index that
-    cannot be opened (corrupt, from an incompatible version, or built with an older schema:
-    backend.SCHEMA_VERSION) is deleted and built afresh.
+    cannot be opened for writing (corrupt, from an incompatible version, or built with an older
+    schema: backend.SCHEMA_VERSION) is built afresh beside it and then put in its place, so
+    after an upgrade search answers from the old index, as well as it can, until then.
     Returns the number of documents indexed.
     """
-    path = backend.search_dir()
+    path = target = backend.search_dir()
     try:
         index = backend.open_or_create_index(path)
     except SearchUnavailable:
+        target = path.with_name(f"{path.name}.rebuild")
         logger.warning(
-            "Search index at %s is unreadable or has an older schema; deleting it and building a new one",
+            "Search index at %s is unreadable or has an older schema; building a new one in %s",
             path,
+            target,
         )
-        shutil.rmtree(path)
-        backend.readers.forget(path)
-        index = backend.open_or_create_index(path)
+        shutil.rmtree(target, ignore_errors=True)  # a rebuild interrupted earlier
+        index = backend.open_or_create_index(target)
     writer = backend.acquire_writer(index, heap_size=REBUILD_HEAP_BYTES, num_threads=REBUILD_THREADS)
     count = 0
     try:
@@ -112,7 +116,22 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     finally:
         # Lets the merges started by the commit finish (a compact index), and frees the lock.
         writer.wait_merging_threads()
+    if target != path:
+        _replace_directory(path, target)
     if progress is not None:
         progress(count)
     logger.info("Search index rebuilt at %s: %d documents", path, count)
     return count
+
+
+def _replace_directory(path: Path, new: Path) -> None:
+    """Put the index built at `new` in the place of the one at `path`. Two renames: a search in
+    between finds no index (an empty page) for that moment. Readers notice the new directory
+    by its inode (backend.ReaderRegistry)."""
+    old = path.with_name(f"{path.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        os.rename(path, old)
+    os.rename(new, path)
+    shutil.rmtree(old, ignore_errors=True)
+    backend.readers.forget(path)

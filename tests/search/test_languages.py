@@ -121,5 +121,6 @@ def test_index_from_an_older_schema_is_rebuilt_by_the_replica(make_article, sear
 
     replica.catch_up()
 
+    assert sorted(child.name for child in search_dir.parent.iterdir()) == ["search", "search.lock"]
     assert replica.read_state(search_dir).schema == backend.SCHEMA_VERSION  # type: ignore[union-attr]
     assert ids(query.query("häuser")) == [german.pk]
