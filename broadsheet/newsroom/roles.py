@@ -6,11 +6,13 @@
                  and uploads images to the library.
     Editor       publishes, schedules and withdraws any article; sections, pages, tags,
                  authors and the image library; reads and answers the inbox (messages and
-                 takedown requests).
-    Operator     sources, site settings and API tokens; no article permissions at all.
+                 takedown requests); sends newsletter issues and breaking-news alerts.
+    Operator     sources, site settings, API tokens and newsletter subscribers (export and
+                 erase); no article permissions at all.
 
 Everything else (task results, tombstones, fetch logs, syndications, the search change log,
-discovery's rows, readership counts, users, groups and the admin log) is the superuser's
+discovery's rows, readership counts, newsletter deliveries and pending sign-ups, users,
+groups and the admin log) is the superuser's
 alone: no role names it, and tests/newsroom/test_roles.py checks that none ever does.
 """
 
@@ -51,11 +53,16 @@ ROLES: dict[str, tuple[str, ...]] = {
         *_crud("newsroom", "author"),
         *_crud("inbox", "contactmessage", "change", "view"),
         *_crud("inbox", "takedownrequest", "change", "view"),
+        # Newsletter issues: preview, edit the intro, send a test, send; breaking-news alerts.
+        *_crud("audience", "issue", "change", "view"),
     ),
     OPERATOR: (
         *_crud("ingest", "source"),
         *_crud("newsroom", "sitesettings", "change", "view"),
         *_crud("api", "apitoken"),
+        # The subscriber list (its export and erase answer privacy requests); not the content.
+        *_crud("audience", "subscriber", "change", "delete", "view"),
+        "audience.view_subscription",
     ),
 }
 

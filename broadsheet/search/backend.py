@@ -20,6 +20,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
+from broadsheet.search import languages
 from broadsheet.search.errors import IndexBusy, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,11 @@ logger = logging.getLogger(__name__)
 # The tokenizer Tantivy registers as "en_stem", rebuilt here to analyse query words the same
 # way: split on non-alphanumerics, drop tokens over 40 bytes, lowercase, English stemmer.
 TOKENIZER = "en_stem"
-MAX_TOKEN_BYTES = 40
+MAX_TOKEN_BYTES = languages.MAX_TOKEN_BYTES
+# Bumped on every change to build_schema(). A replica records the version it was built with
+# (replica.json) and one built with another is rebuilt from the database (replica.py).
+# 2: the per-language fields (languages.py).
+SCHEMA_VERSION = 2
 
 # How long a writer waits for another process's writer (the worker, a reindex) to finish.
 WRITER_WAIT_SECONDS = 30.0
@@ -45,7 +50,8 @@ def search_dir() -> Path:
 
 
 def build_schema() -> tantivy.Schema:
-    """The document: only headline and body are stored (snippets need them); the rest is indexed."""
+    """The document: only headline and body are stored (snippets need them); the rest is indexed.
+    Headline, dek and body are also in their language's field when it has a stemmer (languages.py)."""
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     # Seconds since the epoch; a fast field so the "due by now" filter and recency are cheap.
@@ -54,6 +60,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("dek", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("section", tokenizer_name="raw")
+    languages.add_fields(builder)
     return builder.build()
 
 
@@ -91,20 +98,35 @@ def index_exists(path: Path) -> bool:
 def open_index(path: Path) -> tantivy.Index:
     """Open an existing index; anything unreadable becomes `SearchUnavailable`."""
     try:
-        return tantivy.Index.open(str(path))
+        index = tantivy.Index.open(str(path))
     except (ValueError, OSError) as exc:
         raise SearchUnavailable(f"The search index at {path} cannot be opened: {exc}") from exc
+    languages.register(index)
+    return index
 
 
 def open_or_create_index(path: Path) -> tantivy.Index:
     """The index at `path`, created empty if there is none yet (the first write creates it)."""
     path.mkdir(parents=True, exist_ok=True)
     try:
-        return tantivy.Index(build_schema(), path=str(path), reuse=True)
+        index = tantivy.Index(build_schema(), path=str(path), reuse=True)
     except (ValueError, OSError) as exc:
+        # Also an index built with an older schema ("the schema does not match").
         raise SearchUnavailable(
             f"The search index at {path} cannot be opened ({exc}); run `broadsheet search reindex`."
         ) from exc
+    languages.register(index)
+    return index
+
+
+def schema_matches(path: Path) -> bool:
+    """Was the index at `path` built with this version's schema? (False for one from an older
+    version, which only a rebuild brings up to date.)"""
+    try:
+        open_or_create_index(path)
+    except SearchUnavailable:
+        return False
+    return True
 
 
 def acquire_writer(
@@ -146,6 +168,9 @@ class ReaderView:
     # Newest published_at in this view. While it is not in the future no document is
     # scheduled, and a query can skip the "due by now" filter (which costs a column scan).
     newest_published_at: int | None
+    # The languages (languages.STEMMERS codes) with documents in this view: the only language
+    # fields a query needs to ask.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -154,6 +179,7 @@ class _Handle:
     directory: tuple[int, int]  # (device, inode) of the index directory: a rebuild may replace it
     meta: tuple[int, int, int]  # (inode, mtime, size) of meta.json when last (re)loaded
     newest: int | None  # see ReaderView.newest_published_at
+    languages: tuple[str, ...] = ()  # see ReaderView.languages
 
 
 class ReaderRegistry:
@@ -190,9 +216,13 @@ class ReaderRegistry:
                     self._handles[path] = handle
                 if handle.meta != meta:
                     handle.index.reload()
-                    handle.newest = _newest_published_at(handle.index.searcher())
+                    searcher = handle.index.searcher()
+                    handle.newest = _newest_published_at(searcher)
+                    handle.languages = languages.present_languages(searcher)
                     handle.meta = meta
-                return ReaderView(handle.index.searcher(), handle.index.schema, handle.newest)
+                return ReaderView(
+                    handle.index.searcher(), handle.index.schema, handle.newest, handle.languages
+                )
             except (ValueError, OSError, RuntimeError) as exc:
                 self._handles.pop(path, None)
                 raise SearchUnavailable(f"The search index at {path} cannot be read: {exc}") from exc

@@ -9,14 +9,16 @@ cron job. Only the task worker and `broadsheet search reindex` call these functi
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import tantivy
 
 from broadsheet.core.sanitize import strip_tags
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend
+from broadsheet.search import backend, languages
 from broadsheet.search.errors import SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -34,21 +36,24 @@ PROGRESS_EVERY = 1000
 def indexable_articles() -> Iterator[Article]:
     """Every article that belongs in the index: public now, or scheduled to become public."""
     queryset = (Article.objects.published() | Article.objects.scheduled()).select_related("section")
-    fields = ("id", "headline", "dek", "body", "published_at", "section__slug")
+    fields = ("id", "headline", "dek", "body", "language", "published_at", "section__slug")
     return queryset.only(*fields).order_by("pk").iterator(chunk_size=REBUILD_BATCH)
 
 
 def build_document(article: Article) -> tantivy.Document:
     if article.published_at is None:
         raise ValueError(f"Article {article.pk} has no published_at and cannot be indexed")
-    return tantivy.Document(
+    dek, body = strip_tags(article.dek), strip_tags(article.body)
+    document = tantivy.Document(
         id=article.pk,
         published_at=int(article.published_at.timestamp()),
         headline=article.headline,
-        dek=strip_tags(article.dek),
-        body=strip_tags(article.body),
+        dek=dek,
+        body=body,
         section=article.section.slug,
     )
+    languages.add_text(document, article.language, article.headline, dek, body)
+    return document
 
 
 def index_articles(ids: Iterable[int]) -> int:
@@ -78,17 +83,23 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Replace the index's contents with every indexable article in the database.
 
     Readers keep seeing the old contents until the single commit at the end. An index that
-    cannot be opened (corrupt, or from an incompatible version) is deleted and built afresh.
+    cannot be opened for writing (corrupt, from an incompatible version, or built with an older
+    schema: backend.SCHEMA_VERSION) is built afresh beside it and then put in its place, so
+    after an upgrade search answers from the old index, as well as it can, until then.
     Returns the number of documents indexed.
     """
-    path = backend.search_dir()
+    path = target = backend.search_dir()
     try:
         index = backend.open_or_create_index(path)
     except SearchUnavailable:
-        logger.warning("Search index at %s is unreadable; deleting it and building a new one", path)
-        shutil.rmtree(path)
-        backend.readers.forget(path)
-        index = backend.open_or_create_index(path)
+        target = path.with_name(f"{path.name}.rebuild")
+        logger.warning(
+            "Search index at %s is unreadable or has an older schema; building a new one in %s",
+            path,
+            target,
+        )
+        shutil.rmtree(target, ignore_errors=True)  # a rebuild interrupted earlier
+        index = backend.open_or_create_index(target)
     writer = backend.acquire_writer(index, heap_size=REBUILD_HEAP_BYTES, num_threads=REBUILD_THREADS)
     count = 0
     try:
@@ -105,7 +116,22 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     finally:
         # Lets the merges started by the commit finish (a compact index), and frees the lock.
         writer.wait_merging_threads()
+    if target != path:
+        _replace_directory(path, target)
     if progress is not None:
         progress(count)
     logger.info("Search index rebuilt at %s: %d documents", path, count)
     return count
+
+
+def _replace_directory(path: Path, new: Path) -> None:
+    """Put the index built at `new` in the place of the one at `path`. Two renames: a search in
+    between finds no index (an empty page) for that moment. Readers notice the new directory
+    by its inode (backend.ReaderRegistry)."""
+    old = path.with_name(f"{path.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        os.rename(path, old)
+    os.rename(new, path)
+    shutil.rmtree(old, ignore_errors=True)
+    backend.readers.forget(path)

@@ -1,4 +1,11 @@
-"""Building the Tantivy query (the matcher) for a parsed search: field boosts, prefixes, filters."""
+"""Building the Tantivy query (the matcher) for a parsed search: field boosts, prefixes, filters.
+
+Each word is looked up in the shared fields (English stemmer) and, for every language with
+documents in the index, in that language's field as that language's stemmer reduces it
+(languages.py): "Häuser" also asks text_de for "haus". A word still has to match somewhere in
+each document, so a German story matches a German inflection and an English one is found as
+before; the extra fields cost one term lookup per word and language present.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from collections.abc import Callable
 
 import tantivy
 
-from broadsheet.search import backend
+from broadsheet.search import backend, languages
 from broadsheet.search.parse import Clause, ParsedQuery
 
 FIELD_BOOSTS = {"headline": 10.0, "dek": 4.0, "body": 1.0}
@@ -21,10 +28,15 @@ def text_query(view: backend.ReaderView, parsed: ParsedQuery) -> tantivy.Query |
     analysis (say, a query of emoji)."""
     stemmer = backend.stemming_analyzer()
     lowercaser = backend.lowercase_analyzer()
-    required = [q for c in parsed.required if (q := _clause(view, c, stemmer, lowercaser)) is not None]
+    others = {code: languages.analyzer(code) for code in view.languages}
+    required = [
+        q for c in parsed.required if (q := _clause(view, c, stemmer, lowercaser, others)) is not None
+    ]
     if not required:
         return None
-    excluded = [q for c in parsed.excluded if (q := _clause(view, c, stemmer, lowercaser)) is not None]
+    excluded = [
+        q for c in parsed.excluded if (q := _clause(view, c, stemmer, lowercaser, others)) is not None
+    ]
     if len(required) == 1 and not excluded:
         # The clause alone scores the same as a boolean around it, with one layer less for
         # Tantivy to drive per matching document (5-30% of a one-word search's Tantivy time
@@ -40,18 +52,20 @@ def _clause(
     clause: Clause,
     stemmer: tantivy.TextAnalyzer,
     lowercaser: tantivy.TextAnalyzer,
+    others: dict[str, tantivy.TextAnalyzer],
 ) -> tantivy.Query | None:
     tokens = [token for word in clause.words for token in stemmer.analyze(word)]
     if not tokens:
         return None
     schema = view.schema
+    in_languages = _language_queries(schema, clause, others)
     if len(tokens) > 1:
         # A quoted phrase, or one word the tokenizer splits (foo_bar, U.S.) which is a phrase too.
         words: list[str | tuple[int, str]] = list(tokens)
-        return _any_field(lambda name: tantivy.Query.phrase_query(schema, name, words))
+        return _any_field(lambda name: tantivy.Query.phrase_query(schema, name, words), in_languages)
     (term,) = tokens
     if not clause.prefix:
-        return _any_field(lambda name: tantivy.Query.term_query(schema, name, term))
+        return _any_field(lambda name: tantivy.Query.term_query(schema, name, term), in_languages)
     typed = lowercaser.analyze(clause.words[0])
     prefix = typed[0] if len(typed) == 1 else term
     subqueries: list[tuple[tantivy.Occur, tantivy.Query]] = []
@@ -68,16 +82,40 @@ def _clause(
                     tantivy.Query.term_query(schema, name, expansion), boost * EXPANSION_WEIGHT
                 )
                 subqueries.append((tantivy.Occur.Should, weighted))
+    # A prefix is not expanded in the language fields (their terms are stems, not words as
+    # typed); the word as typed, stemmed, still finds its inflections there.
+    subqueries.extend((tantivy.Occur.Should, q) for q in in_languages)
     return tantivy.Query.boolean_query(subqueries)
 
 
-def _any_field(make: Callable[[str], tantivy.Query]) -> tantivy.Query:
-    """The query on each text field, boosted, any of which may match (their scores add up)."""
+def _language_queries(
+    schema: tantivy.Schema, clause: Clause, others: dict[str, tantivy.TextAnalyzer]
+) -> list[tantivy.Query]:
+    """The clause in each language field present, its words analysed by that language."""
+    queries = []
+    for code, analyzer in others.items():
+        tokens = [token for word in clause.words for token in analyzer.analyze(word)]
+        if not tokens:
+            continue
+        name = languages.field_name(code)
+        if len(tokens) > 1:
+            words: list[str | tuple[int, str]] = list(tokens)
+            query = tantivy.Query.phrase_query(schema, name, words)
+        else:
+            query = tantivy.Query.term_query(schema, name, tokens[0])
+        queries.append(tantivy.Query.boost_query(query, languages.LANGUAGE_BOOST))
+    return queries
+
+
+def _any_field(make: Callable[[str], tantivy.Query], extra: list[tantivy.Query]) -> tantivy.Query:
+    """The query on each text field, boosted, and the `extra` ones (the language fields), any
+    of which may match (their scores add up)."""
     return tantivy.Query.boolean_query(
         [
             (tantivy.Occur.Should, tantivy.Query.boost_query(make(name), boost))
             for name, boost in FIELD_BOOSTS.items()
         ]
+        + [(tantivy.Occur.Should, query) for query in extra]
     )
 
 

@@ -70,6 +70,7 @@ class ReplicaState:
     applied: tuple[int, ...] = ()  # ids above last_id already applied (behind a gap)
     gap_since: float | None = None  # when the missing id last_id + 1 was first noticed
     synced_at: float = 0.0  # wall-clock time of the last round that read the log
+    schema: int = backend.SCHEMA_VERSION  # the index schema the replica was built with
 
 
 def retention() -> dt.timedelta:
@@ -98,6 +99,8 @@ def read_state(path: Path) -> ReplicaState | None:
             applied=tuple(int(i) for i in raw.get("applied", ())),
             gap_since=None if raw.get("gap_since") is None else float(raw["gap_since"]),
             synced_at=float(raw.get("synced_at", 0.0)),
+            # Written since version 2; a state without it is from a version-1 index.
+            schema=int(raw.get("schema", 1)),
         )
     except FileNotFoundError:
         return None
@@ -116,6 +119,7 @@ def write_state(path: Path, state: ReplicaState) -> None:
         "applied": list(state.applied),
         "gap_since": state.gap_since,
         "synced_at": state.synced_at,
+        "schema": state.schema,
     }
     with open(temporary, "w") as handle:
         json.dump(payload, handle)
@@ -161,7 +165,7 @@ def advance(state: ReplicaState, seen: Iterable[int], now: float) -> ReplicaStat
         # Still missing after the wait: a rolled-back insert, never to appear. Skip it.
         logger.info("Search log: ids %d-%d never appeared; skipping them", last_id + 1, min(applied) - 1)
         last_id, gap_since = min(applied) - 1, None
-    return ReplicaState(last_id, tuple(sorted(applied)), gap_since, now)
+    return ReplicaState(last_id, tuple(sorted(applied)), gap_since, now, state.schema)
 
 
 def needs_rebuild(state: ReplicaState | None, path: Path, newest_id: int, now: float) -> str | None:
@@ -170,6 +174,8 @@ def needs_rebuild(state: ReplicaState | None, path: Path, newest_id: int, now: f
         return "no replica here yet"
     if state is None:
         return "no record of where this replica stands in the change log"
+    if state.schema != backend.SCHEMA_VERSION:
+        return f"built with search schema {state.schema}, this version's is {backend.SCHEMA_VERSION}"
     if state.last_id > newest_id:
         return f"the change log ends at {newest_id}, before this replica's {state.last_id} (new database?)"
     if now - state.synced_at > retention().total_seconds():
@@ -204,7 +210,7 @@ def catch_up(also: Iterable[int] = (), *, now: Callable[[], float] = time.time) 
     with applier_lock(path):
         state = read_state(path)
         newest = latest_change_id()
-        if state is None and newest == 0 and backend.index_exists(path):
+        if state is None and newest == 0 and backend.index_exists(path) and backend.schema_matches(path):
             # An index from before the change log existed, kept by the task worker until now:
             # nothing has been logged since, so it is in step. Adopt it rather than rebuild.
             state = ReplicaState(last_id=0, synced_at=now())

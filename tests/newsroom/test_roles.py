@@ -67,6 +67,8 @@ INTERNAL_MODELS = {
     "readership.articleviews",
     "readership.hourlyviews",
     "media.rendition",
+    "audience.pendingsignup",
+    "audience.delivery",
 }
 
 
@@ -492,3 +494,15 @@ def test_the_image_library_by_role(people, name, browse, upload, delete):
     assert client.get(autocomplete).status_code == browse
     assert client.get(reverse("admin:media_image_add")).status_code == upload
     assert people[name].has_perm("media.delete_image") is delete
+
+
+@pytest.mark.parametrize(
+    ("name", "issues", "subscribers"),
+    [("cora", 403, 403), ("ada", 403, 403), ("eve", 200, 403), ("otto", 403, 200)],
+)
+def test_newsletters_by_role(people, name, issues, subscribers):
+    # Editors send issues and alerts; Operators answer subscribers' privacy requests.
+    client = client_for(people[name])
+    assert client.get(reverse("admin:audience_issue_changelist")).status_code == issues
+    assert client.get(reverse("admin:audience_issue_alert")).status_code == issues
+    assert client.get(reverse("admin:audience_subscriber_changelist")).status_code == subscribers
