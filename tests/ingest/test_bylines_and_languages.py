@@ -9,9 +9,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from broadsheet.core.fetch import Fetcher, FetchOptions
 from django.core.cache import cache
 
+from broadsheet.core.fetch import Fetcher, FetchOptions
 from broadsheet.ingest.models import Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.newsroom.models import Article
