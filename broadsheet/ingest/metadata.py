@@ -154,8 +154,14 @@ def lead_image(images: list[StatedImage]) -> StatedImage:
     )
 
 
+# Before it, a stated date is a template's null ("0001-01-01T00:00:00Z", Go's zero time on
+# USA Today's network), not a publication: newspaper archives go back to the 1700s.
+EARLIEST_DATE = dt.datetime(1700, 1, 1, tzinfo=dt.UTC)
+
+
 def parse_date(value: str) -> dt.datetime | None:
-    """An aware UTC datetime from an ISO date or datetime; naive values are taken as UTC."""
+    """An aware UTC datetime from an ISO date or datetime; naive values are taken as UTC.
+    None for a null date (before EARLIEST_DATE)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -168,7 +174,16 @@ def parse_date(value: str) -> dt.datetime | None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+01:00" has no UTC time
+        return None
+    return parsed if parsed >= EARLIEST_DATE else None
+
+
+def _stated_date(value: str) -> str:
+    """`value` if it is a date parse_date() takes, else "" (so the next statement is read)."""
+    return value if parse_date(value) else ""
 
 
 def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
@@ -185,7 +200,8 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
             continue
         put("title", _clean(item.get("headline") or item.get("name")))
         put("byline", _names(item.get("author") or ""))
-        put("date", _clean(item.get("datePublished") or item.get("dateCreated")))
+        put("date", _stated_date(_clean(item.get("datePublished"))))
+        put("date", _stated_date(_clean(item.get("dateCreated"))))
         put("description", _clean(item.get("description")))
         put("language", _clean(item.get("inLanguage")))
         put("site_name", _names(item.get("publisher") or ""))
@@ -202,7 +218,7 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     put("title", meta.get("og:title", ""))
     put("byline", "" if meta.get("article:author", "").startswith("http") else meta.get("article:author", ""))
     put("byline", meta.get("author", ""))
-    put("date", meta.get("article:published_time", ""))
+    put("date", _stated_date(meta.get("article:published_time", "")))
     put("description", meta.get("og:description", "") or meta.get("description", ""))
     images.extend(_meta_images(meta, raw_meta, url))
     put("site_name", meta.get("og:site_name", ""))
