@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 from htmldate import find_date
@@ -33,6 +34,13 @@ ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "report"}
 )
 _SPACE_RE = re.compile(r"\s+")
+# A site's stand-in share picture ("opengraph_default.png", "placeholder.jpg", "logo.png"):
+# the same on every story, so it says nothing about this one. The held-out pages showed
+# it as the lead of stories that have no picture of their own (bench/accuracy.py).
+# The word ends the name (bar a size and the extension): "logo-design-trends.jpg" is a story's.
+_STAND_IN_RE = re.compile(
+    r"[/_.-](?:default|placeholder|fallback|logo)(?:[_-]\d+x\d+)?(?:\.\w{2,5})?$", re.IGNORECASE
+)
 # Every field extract_article() takes from trafilatura's metadata when the page states none.
 STATED_FIELDS = ("title", "byline", "date", "description", "image_url", "language", "site_name")
 # The ones trafilatura can answer: it sets a language only when asked to filter by one.
@@ -126,12 +134,17 @@ def _meta_images(meta: dict[str, str], raw: dict[str, str], base: str) -> list[S
     ]
 
 
+def is_stand_in(url: str) -> bool:
+    """Whether the picture's file name says it is the site's stand-in, not the story's."""
+    return bool(_STAND_IN_RE.search(urlsplit(url).path))
+
+
 def lead_image(images: list[StatedImage]) -> StatedImage:
-    """The first stated picture with an http(s) URL. Its alt text is the first any statement
+    """The first stated picture with an http(s) URL that is no stand-in. Its alt text is the first any statement
     of that same picture gives (og:image:alt names og:image; a figure's <img alt> may name the
     JSON-LD image). Caption and credit are the first stated at all, as before: pages state
     them once, seldom beside the URL they belong to."""
-    chosen = next((image for image in images if image.url), StatedImage(""))
+    chosen = next((image for image in images if image.url and not is_stand_in(image.url)), StatedImage(""))
     same = [image for image in images if chosen.url and image.url == chosen.url]
     return StatedImage(
         chosen.url,
@@ -141,8 +154,14 @@ def lead_image(images: list[StatedImage]) -> StatedImage:
     )
 
 
+# Before it, a stated date is a template's null ("0001-01-01T00:00:00Z", Go's zero time on
+# USA Today's network), not a publication: newspaper archives go back to the 1700s.
+EARLIEST_DATE = dt.datetime(1700, 1, 1, tzinfo=dt.UTC)
+
+
 def parse_date(value: str) -> dt.datetime | None:
-    """An aware UTC datetime from an ISO date or datetime; naive values are taken as UTC."""
+    """An aware UTC datetime from an ISO date or datetime; naive values are taken as UTC.
+    None for a null date (before EARLIEST_DATE)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -155,7 +174,16 @@ def parse_date(value: str) -> dt.datetime | None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+01:00" has no UTC time
+        return None
+    return parsed if parsed >= EARLIEST_DATE else None
+
+
+def _stated_date(value: str) -> str:
+    """`value` if it is a date parse_date() takes, else "" (so the next statement is read)."""
+    return value if parse_date(value) else ""
 
 
 def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
@@ -172,7 +200,8 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
             continue
         put("title", _clean(item.get("headline") or item.get("name")))
         put("byline", _names(item.get("author") or ""))
-        put("date", _clean(item.get("datePublished") or item.get("dateCreated")))
+        put("date", _stated_date(_clean(item.get("datePublished"))))
+        put("date", _stated_date(_clean(item.get("dateCreated"))))
         put("description", _clean(item.get("description")))
         put("language", _clean(item.get("inLanguage")))
         put("site_name", _names(item.get("publisher") or ""))
@@ -189,7 +218,7 @@ def stated_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     put("title", meta.get("og:title", ""))
     put("byline", "" if meta.get("article:author", "").startswith("http") else meta.get("article:author", ""))
     put("byline", meta.get("author", ""))
-    put("date", meta.get("article:published_time", ""))
+    put("date", _stated_date(meta.get("article:published_time", "")))
     put("description", meta.get("og:description", "") or meta.get("description", ""))
     images.extend(_meta_images(meta, raw_meta, url))
     put("site_name", meta.get("og:site_name", ""))
@@ -258,7 +287,7 @@ def guessed_metadata(tree: lxml.html.HtmlElement, url: str, fields: Collection[s
         "byline": _clean(metadata.author),
         "date": str(metadata.date or ""),
         "description": _clean(metadata.description),
-        "image_url": safe_http_url(metadata.image, url),
+        "image_url": "" if is_stand_in(metadata.image or "") else safe_http_url(metadata.image, url),
         "site_name": _clean(metadata.sitename),
     }
     return {key: value for key, value in found.items() if key in wanted and value}

@@ -126,10 +126,29 @@ def test_stated_metadata_reads_graph_and_lists():
         ("2025-03-03T08:00:00.000-0500", dt.datetime(2025, 3, 3, 13, tzinfo=dt.UTC)),
         ("yesterday", None),
         ("", None),
+        ("1851-09-18", dt.datetime(1851, 9, 18, tzinfo=dt.UTC)),  # an archive's first issue
+        ("0001-01-01T00:00:00Z", None),  # a template's null date
+        ("0001-01-01T00:00:00+01:00", None),
     ],
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+def test_a_null_stated_date_gives_way_to_the_next_statement():
+    # USA Today's network states datePublished "0001-01-01T00:00:00Z" in its first JSON-LD.
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "0001-01-01T00:00:00Z", "dateCreated": "0001-01-01T00:00:00Z"}</script>'
+        '<meta property="article:published_time" content="2019-11-19T15:04:00Z"></head>'
+        "<body><article>"
+        + "<p>Prison guards were arrested on Tuesday, prosecutors said.</p>" * 8
+        + "</article></body></html>"
+    )
+    assert stated_metadata(lxml.html.fromstring(html), BASE)["date"] == "2019-11-19T15:04:00Z"
+    only_null = html.replace('<meta property="article:published_time" content="2019-11-19T15:04:00Z">', "")
+    published = extract_article(only_null, f"{BASE}/story/2019/11/19/guards/").published
+    assert published is None or published.year == 2019  # trafilatura's guess, never year 1
 
 
 @pytest.mark.parametrize("content", [b"", b"   "])

@@ -120,6 +120,29 @@ def test_alt_of_another_picture_is_not_borrowed():
     assert found["image_url"] == f"{BASE}/i/chamber.jpg" and "image_alt" not in found
 
 
+def test_a_sites_stand_in_picture_gives_way_to_the_storys():
+    # SFGate and mySA state "opengraph_default.png" on stories without a picture of their own.
+    body = "<body><article><figure><img src='/i/chamber.jpg' alt='The chamber'></figure></article></body>"
+    found = stated('<meta property="og:image" content="/img/pages/article/opengraph_default.png">', body)
+    assert found["image_url"] == f"{BASE}/i/chamber.jpg"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["opengraph_default.png", "site-logo.png", "placeholder-1200x630.jpg", "fallback.jpg"],
+)
+def test_a_story_with_only_a_stand_in_shows_no_picture(name):
+    head = f'<meta property="og:image" content="/img/{name}">'
+    assert "image_url" not in stated(head)
+    # Nor does trafilatura's guess bring it back (it reads the same og:image).
+    assert extract_article(page(head), f"{BASE}/news/budget").image_url == ""
+
+
+def test_a_story_picture_about_logos_is_no_stand_in():
+    found = stated('<meta property="og:image" content="/i/logo-design-trends-2020.jpg">')
+    assert found["image_url"] == f"{BASE}/i/logo-design-trends-2020.jpg"
+
+
 def test_page_without_any_image():
     assert "image_url" not in stated('<meta property="og:title" content="Budget">')
 
