@@ -118,6 +118,8 @@ def catch_up() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    # Static files added since the build (the admin's new scripts and styles) need manifest entries.
+    call_command("collectstatic", interactive=False, verbosity=0)
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:

@@ -114,7 +114,8 @@ def reextract_source(
 
 def _replace_body(article_id: int, entry_id: int, body: str) -> None:
     with transaction.atomic():
-        article = Article.objects.select_for_update().select_related("section", "author").get(pk=article_id)
+        # No joins: PostgreSQL refuses FOR UPDATE on the nullable side of one (author).
+        article = Article.objects.select_for_update().get(pk=article_id)
         article.body = body
         services.save_article(article)
         # The entry moves with the article, so the story still counts as the import's own.
