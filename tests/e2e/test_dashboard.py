@@ -6,62 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from broadsheet.core import clock
 from broadsheet.ingest.models import FetchLog, Source
 from broadsheet.newsroom import roles, services
 from broadsheet.newsroom.models import Article, Section
 from broadsheet.readership.counting import count_view
+from tests.e2e.staff import csp_violations, signed_in, staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
-
-
-def _staff(name: str, role: str):  # type: ignore[no-untyped-def]
-    user = get_user_model().objects.create_user(name, password=f"pw-{name}-long-enough", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def _signed_in(browser: Browser, base: str, name: str) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.add_init_script(CSP_LISTENER)
-    # A failed load is told by its response below (the admin has no favicon: not this test's).
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", f"pw-{name}-long-enough")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("Broadsheet newsroom")
-    return page, problems
 
 
 @pytest.fixture
@@ -70,9 +25,9 @@ def newsroom(db):  # type: ignore[no-untyped-def]
     roles.ensure_roles()
     cache.clear()
     harbour = Section.objects.create(name="Harbour", slug="harbour")
-    cora = _staff("cora", roles.CONTRIBUTOR)
-    cole = _staff("cole", roles.CONTRIBUTOR)
-    eve = _staff("eve", roles.EDITOR)
+    cora = staff("cora", roles.CONTRIBUTOR)
+    cole = staff("cole", roles.CONTRIBUTOR)
+    eve = staff("eve", roles.EDITOR)
     now = clock.now()
     services.save_article(Article(headline="Cora's draft on the lighthouse", section=harbour), by=cora)
     submitted = services.save_article(
@@ -115,7 +70,7 @@ def newsroom(db):  # type: ignore[no-untyped-def]
 
 
 def test_an_editor_sees_the_panels_and_three_svg_charts(browser, live_server, newsroom):
-    page, problems = _signed_in(browser, live_server.url, "eve")
+    page, problems = signed_in(browser, live_server.url, "eve")
     expect(page.locator("h1")).to_have_text("Dashboard")
     for title in (
         "My drafts",
@@ -148,12 +103,12 @@ def test_an_editor_sees_the_panels_and_three_svg_charts(browser, live_server, ne
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.get_by_role("link", name="All tables").click()
     expect(page.locator("h1")).to_have_text("All tables")
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     assert problems == []
 
 
 def test_a_contributor_sees_only_their_own_drafts_and_no_sources(browser, live_server, newsroom):
-    page, problems = _signed_in(browser, live_server.url, "cora")
+    page, problems = signed_in(browser, live_server.url, "cora")
     expect(page.locator("#panel-my-drafts")).to_contain_text("Cora's draft on the lighthouse")
     content = page.locator("#content").inner_text()
     assert "Cole's ferry timetable story" not in content
@@ -162,5 +117,5 @@ def test_a_contributor_sees_only_their_own_drafts_and_no_sources(browser, live_s
     expect(page.locator("svg.bs-chart__svg")).to_have_count(0)
     for absent in ("#panel-review", "#panel-held", "#panel-failing-sources", "#panel-inbox"):
         expect(page.locator(absent)).to_have_count(0)
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     assert problems == []

@@ -6,76 +6,27 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from broadsheet.core import clock
 from broadsheet.newsroom import roles
 from broadsheet.newsroom.models import Article, Section
+from tests.e2e.staff import csp_violations, signed_in, staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
-
-
-def _staff(name: str, role: str) -> None:
-    user = get_user_model().objects.create_user(name, password=f"pw-{name}-long-enough", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-
-
-def _signed_in(browser: Browser, base: str, name: str) -> tuple[Page, list[str]]:
-    """A fresh browser context signed in to the admin as `name`; also what went wrong on its pages."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.add_init_script(CSP_LISTENER)
-    # Failed loads are told by their responses (the admin has no favicon, which is not this test's).
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", f"pw-{name}-long-enough")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("Broadsheet newsroom")
-    return page, problems
-
-
-def _csp_violations(page: Page) -> list[str]:
-    return list(page.evaluate("window.__cspViolations"))
 
 
 def test_contributor_submits_editor_schedules_and_it_goes_live_on_time(browser, live_server, monkeypatch):
     roles.ensure_roles()
     section = Section.objects.create(name="Harbour", slug="harbour")
-    _staff("cora", roles.CONTRIBUTOR)
-    _staff("eve", roles.EDITOR)
+    staff("cora", roles.CONTRIBUTOR)
+    staff("eve", roles.EDITOR)
     base = live_server.url
 
     # The contributor writes a story and submits it: Publish is not among their choices.
-    page, problems = _signed_in(browser, base, "cora")
+    page, problems = signed_in(browser, base, "cora")
     page.goto(base + "/admin/newsroom/article/add/")
     page.fill("#id_headline", "Lighthouse keeper retires after forty years")
     page.fill("#id_dek", "The lamp is automated from Monday.")
@@ -90,11 +41,11 @@ def test_contributor_submits_editor_schedules_and_it_goes_live_on_time(browser, 
     story = Article.objects.get(headline="Lighthouse keeper retires after forty years")
     assert story.status == "pending_review" and story.created_by is not None
     assert "not one night dark" in story.body
-    assert problems == [] and _csp_violations(page) == []
+    assert problems == [] and csp_violations(page) == []
     page.context.close()
 
     # The editor finds it waiting, opens it and schedules it an hour ahead.
-    page, problems = _signed_in(browser, base, "eve")
+    page, problems = signed_in(browser, base, "eve")
     page.goto(base + "/admin/newsroom/article/")
     waiting = page.locator("#changelist-filter a", has_text="Pending review (1)")
     expect(waiting).to_be_visible()
@@ -114,7 +65,7 @@ def test_contributor_submits_editor_schedules_and_it_goes_live_on_time(browser, 
     expect(row.locator(".bs-state-scheduled")).to_have_text("Scheduled")
     story.refresh_from_db()
     assert story.state == "scheduled" and story.published_at == due
-    assert problems == [] and _csp_violations(page) == []
+    assert problems == [] and csp_violations(page) == []
     page.context.close()
 
     # Readers cannot see it before its time, and can from then on, with no one acting.
