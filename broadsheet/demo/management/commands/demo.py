@@ -50,6 +50,11 @@ class Command(BaseCommand):
                 f"{wire.articles} stories aggregated ({wire.errors} errors) in "
                 f"{time.perf_counter() - started:.1f}s; the sources are paused now"
             )
+        # Story clusters and Top stories now, not when the worker gets to its queue and the
+        # scheduler to its next refresh: the home page should show them on the first visit
+        # (through the discovery command: demo does not import discovery).
+        call_command("discovery", "cluster", stdout=self.stdout._out, stderr=self.stderr._out)
+        call_command("discovery", "refresh", stdout=self.stdout._out, stderr=self.stderr._out)
 
     def _generate(self, articles: int, seed: int) -> None:
         from broadsheet.demo.analyze import analyze
