@@ -173,7 +173,9 @@ def test_tag_pages_walk_by_cursor_through_equal_times(client, make_article, monk
 
     monkeypatch.setattr(related, "SMALL_TAG", small_tag_limit)
     now = clock.now().replace(microsecond=0)
-    tagged = [make_article(tags=["Ferries"], published_at=now - dt.timedelta(hours=i // 10)) for i in range(45)]
+    tagged = [
+        make_article(tags=["Ferries"], published_at=now - dt.timedelta(hours=i // 10)) for i in range(45)
+    ]
     make_article(tags=["Ferries"], publish=False)
     make_article(tags=["Ferries"], published_at=now + dt.timedelta(hours=1))  # scheduled
     make_article(tags=["Harbor"])
