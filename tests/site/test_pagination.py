@@ -192,3 +192,11 @@ def test_monthly_archive_pages_walk_by_cursor(client, make_article):
     make_article(published_at=dt.datetime(2025, 4, 2, tzinfo=dt.UTC))  # another month
     pages, _urls = _walk(client, "/2025/03/")
     assert [pk for page in pages for pk in page] == _expected(made)
+
+
+def test_home_and_author_pages_walk_by_cursor(client, make_article):
+    made = [make_article() for _ in range(45)]
+    for start in ("/", "/author/mara-quill/"):
+        pages, urls = _walk(client, start)
+        assert [pk for page in pages for pk in page] == _expected(made), start
+        assert len(urls) == 3 and all("?before=" in url for url in urls[1:])
