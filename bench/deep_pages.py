@@ -78,9 +78,62 @@ def time_pages(urls: dict[str, str], requests: int, rounds: int) -> dict[str, di
             "p50": percentile(wall[name], 0.5),
             "p99": percentile(wall[name], 0.99),
             "cpu_p50": percentile(cpu[name], 0.5),
+            "cpu_p99": percentile(cpu[name], 0.99),
         }
         for name in urls
     }
+
+
+def time_sql(section: Any, pages: list[int], repeat: int = 20) -> None:
+    """Database time alone (no ORM compiling, no rendering) of a deep page read by OFFSET
+    (full rows, as before) and by cursor (the page, and where the newer page starts), median
+    of `repeat`; the index-only OFFSET that answers an old ?page=N link is listed too."""
+    from django.db import connection
+
+    from broadsheet.newsroom.models import Article
+
+    spent: list[float] = []
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - started) * 1000)
+
+    def median_sql(work: Any) -> float:
+        runs = []
+        for _ in range(repeat):
+            spent.clear()
+            with connection.execute_wrapper(timed):
+                work()
+            runs.append(sum(spent))
+        return statistics.median(runs)
+
+    queryset = Article.objects.public_listing(section=section)
+    for page in pages:
+        print(f"SQL page {page:4}: {_deep_page_sql(queryset, page, median_sql)}", flush=True)
+
+
+def _deep_page_sql(queryset: Any, page: int, median_sql: Any) -> str:
+    try:
+        from broadsheet.site.pagination import PER_PAGE, QuerySetListing, position_of
+    except ImportError:  # a checkout without cursors: only the OFFSET figure
+        PER_PAGE, QuerySetListing = 20, None
+    offset = (page - 1) * PER_PAGE
+    full = median_sql(lambda: list(queryset[offset : offset + PER_PAGE + 1]))
+    line = f"OFFSET {offset:6}, full rows {full:6.2f} ms"
+    if QuerySetListing is not None:
+        listing = QuerySetListing(queryset)
+        start = listing.position_at(offset - 1)
+        assert start is not None
+        first = position_of(listing.older(start, 1)[0])
+        by_cursor = median_sql(
+            lambda: (listing.older(start, PER_PAGE + 1), listing.newer(first, PER_PAGE + 1))
+        )
+        index_only = median_sql(lambda: listing.position_at(offset - 1))
+        line += f"; by cursor {by_cursor:5.2f} ms; index-only OFFSET {index_only:5.2f} ms"
+    return line
 
 
 def time_lists(repeat: int) -> dict[str, float]:
@@ -137,9 +190,10 @@ def main() -> int:
     for name, figures in time_pages(urls, args.requests, args.rounds).items():
         print(
             f"{name:32} wall p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms"
-            f"  cpu p50 {figures['cpu_p50']:6.1f} ms",
+            f"  cpu p50 {figures['cpu_p50']:6.1f} ms  p99 {figures['cpu_p99']:6.1f} ms",
             flush=True,
         )
+    time_sql(section, [2, args.page, 500])
     if not args.skip_lists:
         for name, ms in time_lists(args.list_repeat).items():
             print(
