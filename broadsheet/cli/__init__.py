@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "classifier": "classifier",
     "discovery": "discovery",
     "readership": "readership",
+    "counts": "counts",
     "media": "media",
     "import-wxr": "import_wxr",
     "backup": "backup",

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from broadsheet.core import clock
 from broadsheet.demo import images, words
 from broadsheet.demo.defaults import ensure_sections
+from broadsheet.newsroom import counts
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.readership.models import ArticleViews
 
@@ -241,6 +242,8 @@ def generate_corpus(count: int, seed: int = 1, progress: Progress | None = None)
         created += len(batch)
         if progress is not None:
             progress(created, len(plan))
+    # bulk_create goes around services.save_article, which keeps the sidebar's counts.
+    counts.rebuild()
     seconds = time.perf_counter() - started
     logger.debug("Generated %d synthetic articles in %.1fs", created, seconds)
     return CorpusResult(created, seconds)

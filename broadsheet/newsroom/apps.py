@@ -1,7 +1,7 @@
 from typing import ClassVar
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 from broadsheet.core.dashboard import Panel
 
@@ -60,9 +60,12 @@ class NewsroomConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from broadsheet.newsroom import revisions
+        from broadsheet.newsroom import counts, revisions
+        from broadsheet.newsroom.models import Article
         from broadsheet.newsroom.textsearch import repair_sqlite_index
 
         revisions.register()
 
+        # Every delete, the admin's bulk delete too (it bypasses services.delete_article).
+        post_delete.connect(counts.article_deleted, sender=Article, dispatch_uid="newsroom.counts")
         post_migrate.connect(repair_sqlite_index, sender=self, dispatch_uid="newsroom.repair_sqlite_index")

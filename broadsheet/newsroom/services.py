@@ -23,7 +23,7 @@ from broadsheet.core import clock
 from broadsheet.core.sanitize import SanitizedHTML, sanitize_html
 from broadsheet.media.body import library_ids
 from broadsheet.media.models import Image
-from broadsheet.newsroom import permissions, revisions
+from broadsheet.newsroom import counts, permissions, revisions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Tag, unique_slug
 from broadsheet.newsroom.signals import ArticleSnapshot, published
 
@@ -129,6 +129,8 @@ def save_article(
         ArticleSlugHistory.objects.update_or_create(slug=before.slug, defaults={"article": article})
         ArticleSlugHistory.objects.filter(slug=article.slug).delete()
     article.save()
+    # In this transaction: the sidebar's counts move with the article (newsroom.counts).
+    counts.move(counts.article_key(before), counts.article_key(article))
     if tags is not None:
         article.tags.set(tags)
     if before is None or before.body != article.body:

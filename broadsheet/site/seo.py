@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from broadsheet.core.sanitize import excerpt
 from broadsheet.media.pictures import social_rendition
 from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.site import pagination
 
 logger = logging.getLogger(__name__)
 
@@ -114,11 +115,19 @@ def article_image(article: Article, request: HttpRequest) -> SeoImage | None:
 
 
 def page_canonical_url(request: HttpRequest) -> str:
-    """The request's path as an absolute URL; only ?page=N (N > 1) survives, since every other
-    query (tracking, sorting) shows the same content."""
+    """The request's path as an absolute URL; only a list's position survives, ?before=<cursor>
+    (site.pagination: a page that answered has a valid one) or ?page=N (N > 1), since every
+    other query (tracking, sorting) shows the same content."""
     url = absolute_url(request, request.path)
+    cursor = request.GET.get(pagination.CURSOR_PARAM)
     page = request.GET.get("page", "")
-    if page.isascii() and page.isdigit() and int(page) > 1:
+    if cursor is not None:
+        try:
+            position = pagination.decode_cursor(cursor)
+        except Http404:  # the 404 page for that bad cursor: its canonical is the list
+            return url
+        url = f"{url}?{pagination.CURSOR_PARAM}={pagination.encode_cursor(position)}"
+    elif page.isascii() and page.isdigit() and int(page) > 1:
         url = f"{url}?page={int(page)}"
     return url
 

@@ -1,24 +1,22 @@
 """Sidebar widget data (popular, trending, categories with counts, monthly archives), precomputed and cached.
 
 Each widget is plain picklable data (dicts, dates, ints, strings) under a fixed cache key.
-The GROUP BY queries run only on a cache miss or in the refresh task (enqueued on every
-publish), never per request on a hit. Popular and Trending are readership's lists; this
-module keeps them with the site's own.
+Categories and archives read the counts kept per section and month as articles are written
+(newsroom.counts: a few hundred rows, no archive scan); popular's GROUP BY runs only on a
+cache miss or in the refresh task (enqueued on every publish), never per request on a hit.
+Popular and Trending are readership's lists; this module keeps them with the site's own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 
 from broadsheet.core import lastcopy
-from broadsheet.newsroom.models import Article, Section
+from broadsheet.newsroom import counts
+from broadsheet.newsroom.models import Section
 from broadsheet.readership import popular, trending
 
 logger = logging.getLogger(__name__)
@@ -34,37 +32,28 @@ LISTS_TTL = 3600
 
 def compute_categories() -> list[dict[str, Any]]:
     """Sections with at least one public article and how many, in section order."""
-    counts = Article.objects.published().count_by_section()
+    totals = counts.by_section()  # kept per section and month as articles are written
     return [
         {
             "name": section.name,
             "url": reverse("site:section", kwargs={"section": section.slug}),
-            "count": counts[section.pk],
+            "count": totals[section.pk],
         }
         for section in Section.objects.only("pk", "name", "slug", "order")
-        if counts.get(section.pk)
+        if totals.get(section.pk)
     ]
 
 
 def compute_archives(months: int = ARCHIVE_MONTHS) -> dict[str, Any]:
     """Months with public articles, newest first: the latest `months`, and a link to older."""
-    # Months are the site's local months, as the archive pages count them.
-    local = timezone.get_default_timezone()
-    rows = (
-        Article.objects.published()
-        .annotate(month=TruncMonth("published_at", tzinfo=local))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("-month")
-        .values_list("month", "n")
-    )
+    # Local months, as the archive pages count them (newsroom.counts keeps them so).
     entries = [
         {
-            "date": dt.date(month.year, month.month, 1),
+            "date": month,
             "url": reverse("site:archive", kwargs={"year": month.year, "month": f"{month.month:02d}"}),
             "count": n,
         }
-        for month, n in rows
+        for month, n in counts.by_month()
     ]
     return {
         "months": entries[:months],

@@ -15,6 +15,7 @@ from broadsheet.demo.content import all_stories
 from broadsheet.demo.corpus import SECTION_WEIGHTS, generate_corpus
 from broadsheet.demo.defaults import MENU_SECTIONS
 from broadsheet.demo.loader import load_demo, render_body
+from broadsheet.newsroom import counts as newsroom_counts
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.signals import published
 from broadsheet.readership.models import ArticleViews
@@ -110,6 +111,8 @@ def test_corpus_creates_exactly_n_with_unique_slugs_and_proportions():
         expected = 500 * weight / total
         assert abs(counts[slug] - expected) <= max(12, expected * 0.5), (slug, counts[slug], expected)
     assert not Section.objects.get(slug="events").in_menu
+    # The sidebar's counts include the bulk-loaded stories (newsroom.counts.rebuild).
+    assert newsroom_counts.by_section() == corpus.published().count_by_section()
 
     assert Author.objects.count() >= 300
     assert Tag.objects.count() >= 1900

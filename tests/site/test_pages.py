@@ -19,6 +19,7 @@ from broadsheet.core import clock
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Page, Section, SiteSettings, Tag
 from broadsheet.site import views
+from broadsheet.site.pagination import encode_cursor, position_of
 from broadsheet.site.related import latest_by_section, related_articles
 
 pytestmark = pytest.mark.django_db
@@ -377,13 +378,16 @@ def test_section_page_and_pagination(client, chrome, make_article):
     page = html(first)
     assert '<h1 class="list-head__title">Business</h1>' in page
     assert page.count('class="river__item"') == 20
-    assert 'rel="next" href="/business/?page=2"' in page and 'rel="prev"' not in page
+    # The older page's link names the last story shown: a cursor, not a page number.
+    older = f"/business/?before={encode_cursor(position_of(first.context['window'].items[-1]))}"
+    assert f'rel="next" href="{older}"' in page and 'rel="prev"' not in page
     assert "Page 1" in page
-    second = html(client.get("/business/?page=2"))
-    assert second.count('class="river__item"') == 1
-    assert made[-1].headline in second  # the oldest
-    assert 'rel="prev" href="/business/"' in second and 'rel="next"' not in second
-    assert "Page 2" in second
+    for url, label in ((older, "From "), ("/business/?page=2", "Page 2")):  # old links still answer
+        second = html(client.get(url))
+        assert second.count('class="river__item"') == 1
+        assert made[-1].headline in second  # the oldest
+        assert 'rel="prev" href="/business/"' in second and 'rel="next"' not in second
+        assert label in second
     assert client.get("/business/?page=3").status_code == 404
 
 
