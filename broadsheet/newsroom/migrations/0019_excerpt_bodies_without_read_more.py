@@ -1,0 +1,59 @@
+"""Excerpt stories stored before ingest stopped writing it lose the body's "Read the full story
+at …" paragraph: the page prints its own button and credit, so the site no longer strips it
+at display time.
+
+Fast at a million articles: the table is walked by primary-key ranges (each an index range
+scan, never an OFFSET), only aggregated rows whose body holds the marker are read, and each
+range is its own short transaction (the migration is not atomic), so no lock is held for the
+whole run and an interrupted run resumes where it finds the marker still present.
+"""
+
+import re
+
+from django.db import migrations, transaction
+from django.db.models import Max, Min
+
+MARKER = "Read the full story at"
+# As the sanitiser leaves what ingest's excerpt_body() wrote (site/excerpts.py matched the same).
+CALL_RE = re.compile(
+    r"<p>\s*(?:<strong>\s*)?<a\b[^>]*>\s*Read the full story at\b[^<]*</a>\s*(?:</strong>\s*)?</p>",
+    re.IGNORECASE,
+)
+RANGE = 20_000  # primary keys per step
+
+
+def strip_calls(apps, schema_editor):
+    Article = apps.get_model("newsroom", "Article")
+    connection = schema_editor.connection
+    articles = Article.objects.using(connection.alias).order_by()
+    bounds = articles.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return
+    quote = connection.ops.quote_name
+    # One prepared UPDATE per changed row (executemany), not bulk_update: its CASE WHEN per
+    # batch costs milliseconds a row in Python alone.
+    update = f"UPDATE {quote(Article._meta.db_table)} SET {quote('body')} = %s WHERE {quote('id')} = %s"
+    for start in range(bounds["low"], bounds["high"] + 1, RANGE):
+        rows = articles.filter(
+            pk__gte=start, pk__lt=start + RANGE, canonical_url__isnull=False, body__contains=MARKER
+        ).values_list("pk", "body")
+        changed = []
+        for pk, body in rows:
+            stripped = CALL_RE.sub("", body).strip()
+            if stripped != body:
+                changed.append((stripped, pk))
+        if changed:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.executemany(update, changed)
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [
+        ("newsroom", "0018_drop_article_fingerprint"),
+    ]
+
+    operations = [
+        migrations.RunPython(strip_calls, migrations.RunPython.noop, elidable=True),
+    ]
