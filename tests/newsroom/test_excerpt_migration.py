@@ -26,6 +26,7 @@ class Editor:
 
 def test_old_excerpt_bodies_lose_the_call_and_nothing_else_changes(make_article, monkeypatch):
     monkeypatch.setattr(migration, "RANGE", 2)  # several ranges, some with nothing to do
+    monkeypatch.setattr(migration, "WRITE_BATCH", 1)  # several UPDATEs a range (PostgreSQL)
     old = [
         make_article(
             body=SUMMARY + CALL, canonical_url=f"https://news.example/{i}", source_name="Harbour Post"

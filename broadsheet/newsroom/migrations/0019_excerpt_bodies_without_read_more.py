@@ -20,6 +20,31 @@ CALL_RE = re.compile(
     re.IGNORECASE,
 )
 RANGE = 20_000  # primary keys per step
+WRITE_BATCH = 1_000  # rows per UPDATE ... FROM (VALUES ...) on PostgreSQL
+
+
+def _write(connection, table, changed):
+    """Store the new bodies, [(pk, body)], in one transaction. Not bulk_update: its CASE WHEN
+    costs about 2 ms a row in Python alone."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # SQLite: in-process, a prepared UPDATE per row is as fast as anything.
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote('body')} = %s WHERE {quote('id')} = %s",
+                [(body, pk) for pk, body in changed],
+            )
+            return
+        # PostgreSQL: a statement per row costs a round of the protocol each; a thousand rows
+        # from one VALUES list took 40 % less time in bench/excerpt_migration.py.
+        for start in range(0, len(changed), WRITE_BATCH):
+            batch = changed[start : start + WRITE_BATCH]
+            values = ", ".join(["(%s, %s)"] * len(batch))
+            cursor.execute(
+                f"UPDATE {quote(table)} AS a SET {quote('body')} = v.body "
+                f"FROM (VALUES {values}) AS v(id, body) WHERE a.{quote('id')} = v.id",
+                [value for row in batch for value in row],
+            )
 
 
 def strip_calls(apps, schema_editor):
@@ -29,10 +54,6 @@ def strip_calls(apps, schema_editor):
     bounds = articles.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return
-    quote = connection.ops.quote_name
-    # One prepared UPDATE per changed row (executemany), not bulk_update: its CASE WHEN per
-    # batch costs milliseconds a row in Python alone.
-    update = f"UPDATE {quote(Article._meta.db_table)} SET {quote('body')} = %s WHERE {quote('id')} = %s"
     for start in range(bounds["low"], bounds["high"] + 1, RANGE):
         rows = articles.filter(
             pk__gte=start, pk__lt=start + RANGE, canonical_url__isnull=False, body__contains=MARKER
@@ -41,10 +62,9 @@ def strip_calls(apps, schema_editor):
         for pk, body in rows:
             stripped = CALL_RE.sub("", body).strip()
             if stripped != body:
-                changed.append((stripped, pk))
+                changed.append((pk, stripped))
         if changed:
-            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-                cursor.executemany(update, changed)
+            _write(connection, Article._meta.db_table, changed)
 
 
 class Migration(migrations.Migration):
