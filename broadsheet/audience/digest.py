@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 MAX_STORIES = 10
 WINDOW = dt.timedelta(hours=24)
 DEFAULT_RANKER = "broadsheet.audience.ranking.rank"
-# fn(candidates, since, until) -> the ones to send, best first (candidates come newest first).
+# fn(candidates, since, until) -> the ones to send, best first (candidates come sticky first,
+# then newest).
 Ranker = Callable[[Sequence[Article], dt.datetime, dt.datetime], Sequence[Article]]
 
 
