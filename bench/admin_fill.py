@@ -119,7 +119,6 @@ def fill(db: str, rows: int) -> dict[str, float]:
         "source_name": "(CASE WHEN x % 2 = 0 THEN 'Wire ' || (x % 97) ELSE '' END)",
         "source_home_url": "(CASE WHEN x % 2 = 0 THEN 'https://wire' || (x % 97) || '.example' ELSE '' END)",
         "canonical_url": "(CASE WHEN x % 2 = 0 THEN 'https://wire.example/s/' || x ELSE NULL END)",
-        "fingerprint": "(x * 2654435761) % 4611686018427387903",
         "author_id": f"1 + x % {N_AUTHORS}",
         "section_id": f"{s0} + 1 + x % {N_SECTIONS}",
         "is_sticky": fal,

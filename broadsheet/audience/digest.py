@@ -1,10 +1,11 @@
-"""The daily digest: built from what newsroom knows, once a day per list, at a configured time.
+"""The daily digest: built from the day's top stories, once a day per list, at a configured time.
 
-Ranking: the middle tier cannot read discovery's clusters nor readership's views, so the digest
-ranks the stories of the last 24 hours by the editors' own signal, sticky first, then newest. A
-project that wants views or clusters in it can name a callable in BROADSHEET_DIGEST_RANKER
-(dotted path; it gets the list of candidate articles and returns them ordered), set by a higher
-layer, so this app still imports none of those.
+Ranking (audience/ranking.py): the editors' sticky picks first, then stories by how many
+sources told them (discovery's clusters) and how much they were read (readership's views),
+then newest; one article per story, sent with the other versions' publishers named ("Also
+covered by …"). This app imports neither of those apps: they offer both signals on their
+AppConfigs (core/ranking.py). BROADSHEET_DIGEST_RANKER names the ranking callable, so a
+project can plug in its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,13 +24,17 @@ from django.utils.module_loading import import_string
 from broadsheet.audience import compose, lists, sending
 from broadsheet.audience.models import Issue, Subscription
 from broadsheet.audience.tasks import send_issue_task
-from broadsheet.core import clock
+from broadsheet.core import clock, ranking
 from broadsheet.newsroom.models import Article
 
 logger = logging.getLogger(__name__)
 
 MAX_STORIES = 10
 WINDOW = dt.timedelta(hours=24)
+DEFAULT_RANKER = "broadsheet.audience.ranking.rank"
+# fn(candidates, since, until) -> the ones to send, best first (candidates come sticky first,
+# then newest).
+Ranker = Callable[[Sequence[Article], dt.datetime, dt.datetime], Sequence[Article]]
 
 
 def candidates(list_key: str, until: dt.datetime) -> list[Article]:
@@ -41,18 +47,28 @@ def candidates(list_key: str, until: dt.datetime) -> list[Article]:
     found = list(
         articles.select_related("section").defer("body").order_by("-is_sticky", "-published_at", "-id")
     )
-    ranker = str(settings.BROADSHEET_DIGEST_RANKER or "")
-    if ranker:
-        rank: Callable[[Sequence[Article]], Sequence[Article]] = import_string(ranker)
-        found = list(rank(found))
-    return found[:MAX_STORIES]
+    rank: Ranker = import_string(str(settings.BROADSHEET_DIGEST_RANKER or DEFAULT_RANKER))
+    return list(rank(found, until - WINDOW, until))[:MAX_STORIES]
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A story as the digest prints it: the article and its story's other publishers."""
+
+    article: Article
+    also: tuple[str, ...] = ()
+
+
+def picks(articles: Sequence[Article]) -> list[Pick]:
+    clusters = ranking.clusters([a.pk for a in articles])
+    return [Pick(a, clusters[a.pk].others if a.pk in clusters else ()) for a in articles]
 
 
 def render(issue: Issue, articles: Sequence[Article]) -> None:
     site_url = str(settings.BROADSHEET_SITE_URL).rstrip("/")
     context = {
         "issue": issue,
-        "articles": articles,
+        "picks": picks(articles),
         "site_url": site_url,
         "unsubscribe_url": compose.UNSUBSCRIBE_MARK,
         "list_name": lists.name_of(issue.list_key),

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.apps import AppConfig
 
 from broadsheet.core.periodic import Periodic
+from broadsheet.core.ranking import Signals
 
 
 class DiscoveryConfig(AppConfig):
@@ -17,6 +18,9 @@ class DiscoveryConfig(AppConfig):
         # (core.once). Trending is readership's own hook.
         Periodic(name="top stories refresh", task="broadsheet.discovery.tasks.schedule_refresh"),
     ]
+
+    # Story clusters, for rankings in apps that may not import this one (the digest).
+    ranking_signals = Signals(clusters="broadsheet.discovery.stories.clusters_of")
 
     def ready(self) -> None:
         from broadsheet.discovery.receivers import article_changed

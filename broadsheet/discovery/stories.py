@@ -19,12 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils.text import slugify
 
 from broadsheet.core import clock
+from broadsheet.core.ranking import Cluster
 from broadsheet.core.sanitize import excerpt, strip_tags
 from broadsheet.discovery import vectors
 from broadsheet.discovery.models import Story, StoryMembership, StoryRedirect
@@ -389,3 +392,35 @@ def timeline(story: Story) -> list[Version]:
         )
         for i, a in enumerate(articles)
     ]
+
+
+def clusters_of(article_ids: Sequence[int], limit: int = COVERAGE_LIMIT) -> dict[int, Cluster]:
+    """The story of each of the articles that has other versions, for a ranking outside
+    discovery (the digest asks through core.ranking): its id, how many sources told it and
+    the other publishers' names, earliest first, at most `limit`. Two queries."""
+    members = list(
+        StoryMembership.objects.filter(article_id__in=article_ids, story__article_count__gte=2).values_list(
+            "article_id", "story_id", "story__source_count", "article__source_name", "article__canonical_url"
+        )
+    )
+    if not members:
+        return {}
+    publishers: dict[int, list[str]] = {}
+    rows = (
+        Article.objects.published()
+        .filter(story_membership__story_id__in={story_id for _, story_id, *_ in members})
+        .exclude(canonical_url__isnull=True)
+        .exclude(source_name="")
+        .values("story_membership__story_id", "source_name")
+        .annotate(first=Min("published_at"))
+        .order_by("first", "source_name")
+        .values_list("story_membership__story_id", "source_name")
+    )
+    for story_id, name in rows:
+        publishers.setdefault(story_id, []).append(name)
+    found = {}
+    for article_id, story_id, sources, source_name, canonical_url in members:
+        own = source_name if canonical_url else ""
+        others = tuple(name for name in publishers.get(story_id, ()) if name != own)[:limit]
+        found[article_id] = Cluster(key=story_id, sources=sources, others=others)
+    return found

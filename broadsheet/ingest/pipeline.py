@@ -59,16 +59,12 @@ class RunOptions:
     time_budget: float = limits.DEFAULT_POLL_BUDGET  # seconds of entry work per poll
 
 
-def excerpt_body(summary_html: str, url: str, source_name: str) -> str:
-    """Excerpt mode: a short plain summary and a prominent link to the original."""
+def excerpt_body(summary_html: str) -> str:
+    """Excerpt mode: a short plain summary, nothing else. The call to the original ("Read the
+    full story at …") and the credit are the article page's (site/includes/story.html), from
+    the stored canonical URL and source name, so the body does not say them a second time."""
     summary = excerpt(summary_html, EXCERPT_LENGTH)
-    parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
-    if url:
-        parts.append(
-            f'<p><strong><a href="{html.escape(url)}">Read the full story at '
-            f"{html.escape(source_name or 'the source')}</a></strong></p>"
-        )
-    return "".join(parts)
+    return f"<p>{html.escape(summary)}</p>" if summary else ""
 
 
 def build_candidate(
@@ -91,9 +87,7 @@ def build_candidate(
         raw_body = (extracted.body_html if extracted and extracted.body_html else "") or feed_html
     else:
         raw_body = excerpt_body(
-            entry.summary_html or entry.content_html or (extracted.description if extracted else ""),
-            url or entry.url,
-            source_name,
+            entry.summary_html or entry.content_html or (extracted.description if extracted else "")
         )
     try:
         # sanitize_html refuses what its parser cannot do in bounded time (it is quadratic in

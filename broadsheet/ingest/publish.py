@@ -60,6 +60,7 @@ class Candidate:
     image_media_id: int | None = None  # the lead image copied into the media library
     section_id: int | None = None  # None: held for review in the holding section
     hold: bool = False
+    # The text's SimHash, kept in the near-duplicate band index (TextFingerprint), not on the article.
     fingerprint: int | None = None
     text: str = ""  # the plain text `fingerprint` was taken from (the exact Jaccard check)
     source_name: str = ""
@@ -86,7 +87,6 @@ def _apply(article: Article, candidate: Candidate) -> None:
         article.lead_media_id = candidate.image_media_id
     article.lead_image_caption = candidate.image_caption[:500]
     article.lead_image_credit = candidate.image_credit[:200]
-    article.fingerprint = candidate.fingerprint
     article.source_name = candidate.source_name[:200]
     article.source_home_url = candidate.source_home_url[:1000]
     if candidate.language:

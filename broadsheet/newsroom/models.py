@@ -206,7 +206,6 @@ class Article(models.Model):
     canonical_url = models.URLField(  # noqa: DJ001
         max_length=1000, null=True, blank=True, help_text="The original, for aggregated stories."
     )
-    fingerprint = models.BigIntegerField(null=True, blank=True, help_text="SimHash of the text.")
     # A story a publisher re-issued with small edits at another URL is stored once; the other
     # URLs are listed here (ingest's near-duplicate merge), newest last.
     also_carried_as = models.JSONField(
@@ -226,7 +225,6 @@ class Article(models.Model):
             # whole section (50,000 articles of 1M: 0.2-1 s).
             models.Index(fields=["section", "published_at"], name="article_section_date_idx"),
             models.Index(fields=["author", "status", "published_at"], name="article_author_idx"),
-            models.Index(fields=["fingerprint"], name="article_fingerprint_idx"),
             # Ingest's near-duplicate check reads the newest few hundred by creation time.
             models.Index(fields=["created_at"], name="article_created_at_idx"),
             # The dashboard's "my drafts": one writer's articles by state, last changed first.

@@ -7,6 +7,7 @@ from django.apps import AppConfig
 
 from broadsheet.core.dashboard import Panel
 from broadsheet.core.periodic import Periodic
+from broadsheet.core.ranking import Signals
 
 # Site-wide reading figures: for those who may see every article (Editors).
 _ALL_ARTICLES = ("newsroom.view_article", "newsroom.change_article")
@@ -21,6 +22,9 @@ class ReadershipConfig(AppConfig):
         # Trending: enqueues a refresh at most every few minutes (core.once).
         Periodic(name="trending refresh", task="broadsheet.readership.tasks.schedule_refresh"),
     ]
+
+    # Views over a window, for rankings in apps that may not import this one (the digest).
+    ranking_signals = Signals(views="broadsheet.readership.reads.views_between")
 
     dashboard_panels: ClassVar[list[Panel]] = [
         Panel(

@@ -275,8 +275,8 @@ BROADSHEET_NEWSLETTER_BATCH = env_int("BROADSHEET_NEWSLETTER_BATCH", 100)
 # deliveries are taken over after this).
 BROADSHEET_NEWSLETTER_LEASE_SECONDS = env_int("BROADSHEET_NEWSLETTER_LEASE_SECONDS", 120)
 BROADSHEET_DIGEST_TIME = env_str("BROADSHEET_DIGEST_TIME", "06:30")
-# A higher layer may name a callable reordering the digest's candidate stories (by views or
-# story clusters, which the newsletter app may not import); empty: sticky first, then newest.
+# The callable ranking the digest's candidate stories (docs/newsletters.md); empty: the default,
+# sticky first, then story clusters and views, then newest.
 BROADSHEET_DIGEST_RANKER = ""
 BROADSHEET_SIGNUP_HOURS = env_int("BROADSHEET_SIGNUP_HOURS", 48)
 BROADSHEET_SIGNUP_RATE = env_int("BROADSHEET_SIGNUP_RATE", 5)

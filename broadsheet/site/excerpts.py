@@ -1,9 +1,9 @@
-"""An aggregated story's page says its summary once and calls to the original once.
+"""An aggregated story's page says its summary once.
 
 Ingest stores an excerpt story's summary twice over (the dek, cut at 300 characters, and the
-body, cut at 400) and, in rows stored before the page printed its own button, a "Read the
-full story" paragraph in the body. What the page prints is worked out here, at display time,
-so rows already stored read right too.
+body, cut at 400). What the page prints is worked out here, at display time, so rows already
+stored read right too. The call to the original is the page's own button: ingest no longer
+writes one into the body, and newsroom's migration 0019 took it out of the rows it had.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from dataclasses import dataclass
 from broadsheet.core.sanitize import strip_tags
 from broadsheet.newsroom.models import Article
 
-# The call to the original that ingest's excerpt_body() wrote, as the sanitiser leaves it.
-_CALL_RE = re.compile(
-    r"<p>\s*(?:<strong>\s*)?<a\b[^>]*>\s*Read the full story at\b[^<]*</a>\s*(?:</strong>\s*)?</p>",
-    re.IGNORECASE,
-)
 _ELLIPSIS_RE = re.compile(r"(?:…|\.\.\.)\s*$")
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 
@@ -39,11 +34,11 @@ def normalised(text: str) -> str:
 
 def story_text(article: Article) -> StoryText:
     """The dek and body the article page prints. Our own stories print as written. An
-    aggregated story loses the body's call to the original (the page has one button) and,
-    when dek and body are one summary (one a prefix of the other), the shorter copy."""
+    aggregated story loses, when dek and body are one summary (one a prefix of the other),
+    the shorter copy."""
     if not article.is_aggregated:
         return StoryText(article.dek, article.body)
-    body = _CALL_RE.sub("", article.body).strip()
+    body = article.body
     dek, text = normalised(article.dek), normalised(strip_tags(body))
     if not dek or not text:
         return StoryText(article.dek, body)

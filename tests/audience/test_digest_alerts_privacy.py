@@ -58,8 +58,14 @@ def test_a_section_digest_takes_only_that_section(todays, make_article):
     assert digest.build("section:arts", _today()) is None
 
 
+def oldest_first(articles, since, until):
+    """A ranker a project might plug in: it gets the candidates (newest first) and the window."""
+    assert until - since == digest.WINDOW
+    return list(reversed(articles))
+
+
 def test_a_ranker_hook_can_reorder(todays, settings):
-    settings.BROADSHEET_DIGEST_RANKER = "builtins.reversed"
+    settings.BROADSHEET_DIGEST_RANKER = f"{__name__}.oldest_first"
     sticky, newest, older = todays
     assert digest.build("daily", _today()).article_ids == [older.pk, newest.pk, sticky.pk]
 

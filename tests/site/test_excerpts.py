@@ -39,7 +39,7 @@ def ingested(make_article, summary: str, **fields) -> Article:
     return make_article(
         headline="Council approves budget",
         dek=excerpt(summary, 300),
-        body=excerpt_body(summary, URL, "Harbour Post"),
+        body=excerpt_body(summary),
         author=None,
         byline="Dana Reyes",
         canonical_url=URL,
@@ -110,3 +110,16 @@ def test_dek_longer_than_body_prints_the_dek_only(make_article):
 def test_normalised_ignores_case_punctuation_entities_and_ellipsis():
     assert normalised("The Council’s budget, approved…") == normalised("the council s budget approved")
     assert normalised("Ｆｕｌｌ width") == "full width"
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        ("<p>Ferries <b>win</b> money.</p>", "<p>Ferries win money.</p>"),
+        ("<p>Tom &amp; Jerry &lt;3</p>", "<p>Tom &amp; Jerry &lt;3</p>"),
+        ("", ""),
+    ],
+)
+def test_ingest_stores_an_excerpt_as_the_summary_alone(summary, body):
+    """No "Read the full story" paragraph: the page prints the call to the original itself."""
+    assert excerpt_body(summary) == body
