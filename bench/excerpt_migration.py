@@ -24,7 +24,7 @@ from pathlib import Path
 DATA_ROOT = Path(os.environ.get("BENCH_DATA_ROOT", "/var/tmp/broadsheet-bench"))
 PG_DB = os.environ.get("BENCH_PG_DB", "bs_excerpt_bench")
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
-BEFORE, AFTER = "0018_drop_article_fingerprint", "0019_excerpt_bodies_without_read_more"
+BEFORE, AFTER = "0019_drop_article_fingerprint", "0020_excerpt_bodies_without_read_more"
 SUMMARY = (
     "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 16 + "</p>"
 )

@@ -14,7 +14,7 @@ from broadsheet.newsroom.models import Article
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("broadsheet.newsroom.migrations.0019_excerpt_bodies_without_read_more")
+migration = importlib.import_module("broadsheet.newsroom.migrations.0020_excerpt_bodies_without_read_more")
 
 SUMMARY = "<p>The council approved the ferry budget.</p>"
 CALL = '<p><strong><a href="https://news.example/a">Read the full story at Harbour Post</a></strong></p>'
