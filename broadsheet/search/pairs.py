@@ -17,6 +17,7 @@ pair spans it. `_` joins the two words: the tokenizer splits on it, so no word c
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 
@@ -65,6 +66,8 @@ class _Analyzers(threading.local):
 
 
 _analyzers = _Analyzers()
+# In ASCII text the tokenizer's words are runs of [A-Za-z0-9], one byte per character.
+_LONG_ASCII_WORD = re.compile(rf"[A-Za-z0-9]{{{MAX_TOKEN_BYTES + 1},}}")
 
 
 def pair(first: str, second: str) -> str:
@@ -73,13 +76,16 @@ def pair(first: str, second: str) -> str:
 
 def pairs(words: Sequence[str]) -> list[str]:
     """The pairs of a run of analysed words with no gap in it."""
-    return [pair(first, second) for first, second in zip(words, words[1:], strict=False)]
+    return list(map(SEPARATOR.join, zip(words, words[1:], strict=False)))
 
 
 def text_pairs(text: str) -> str:
     """The pair field's value for `text`: its pairs, space-separated."""
     if not text:
         return ""
+    if text.isascii() and not _LONG_ASCII_WORD.search(text):
+        # No word over the limit (the usual case): one analysis, the pairs joined in C.
+        return " ".join(pairs(_analyzers.stemmer.analyze(text)))
     raw, stems = _analyzers.splitter.analyze(text), _analyzers.stemmer.analyze(text)
     if len(raw) != len(stems):  # cannot happen (neither filter drops a word): never miss a match
         return " ".join(pairs(stems))

@@ -27,11 +27,17 @@ def test_pairs_are_adjacent_stemmed_words_with_stopwords_kept() -> None:
     assert pairs.text_pairs("") == pairs.text_pairs("…") == ""
 
 
+def test_pairs_of_text_beyond_ascii() -> None:
+    assert pairs.text_pairs("Größere Häuser am Kai") == "größere_häuser häuser_am am_kai"
+
+
 def test_no_pair_spans_a_word_too_long_to_index() -> None:
     # en_stem drops words over 40 bytes but keeps their place: "harbor <long> ferry" has no
     # phrase "harbor ferry", so it must have no pair for it either.
     long_word = "x" * 41
     assert pairs.text_pairs(f"harbor {long_word} ferry lines") == "ferri_line"
+    # The same beyond ASCII, where a word of fewer than 41 characters may be over 40 bytes.
+    assert pairs.text_pairs(f"Kai {'ä' * 21} Häuser am") == "häuser_am"
 
 
 def test_two_words_apart_do_not_match_the_phrase_adjacent_do(make_article) -> None:
