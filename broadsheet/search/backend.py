@@ -20,7 +20,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
-from broadsheet.search import languages
+from broadsheet.search import languages, pairs
 from broadsheet.search.errors import IndexBusy, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ TOKENIZER = "en_stem"
 MAX_TOKEN_BYTES = languages.MAX_TOKEN_BYTES
 # Bumped on every change to build_schema(). A replica records the version it was built with
 # (replica.json) and one built with another is rebuilt from the database (replica.py).
-# 2: the per-language fields (languages.py).
-SCHEMA_VERSION = 2
+# 2: the per-language fields (languages.py). 3: the word-pair fields (pairs.py).
+SCHEMA_VERSION = 3
 
 # How long a writer waits for another process's writer (the worker, a reindex) to finish.
 WRITER_WAIT_SECONDS = 30.0
@@ -51,7 +51,8 @@ def search_dir() -> Path:
 
 def build_schema() -> tantivy.Schema:
     """The document: only headline and body are stored (snippets need them); the rest is indexed.
-    Headline, dek and body are also in their language's field when it has a stemmer (languages.py)."""
+    Headline, dek and body are also in their language's field when it has a stemmer (languages.py),
+    and as word pairs (pairs.py)."""
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     # Seconds since the epoch; a fast field so the "due by now" filter and recency are cheap.
@@ -61,6 +62,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("body", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("section", tokenizer_name="raw")
     languages.add_fields(builder)
+    pairs.add_fields(builder)
     return builder.build()
 
 
@@ -101,7 +103,7 @@ def open_index(path: Path) -> tantivy.Index:
         index = tantivy.Index.open(str(path))
     except (ValueError, OSError) as exc:
         raise SearchUnavailable(f"The search index at {path} cannot be opened: {exc}") from exc
-    languages.register(index)
+    _register(index)
     return index
 
 
@@ -115,8 +117,13 @@ def open_or_create_index(path: Path) -> tantivy.Index:
         raise SearchUnavailable(
             f"The search index at {path} cannot be opened ({exc}); run `broadsheet search reindex`."
         ) from exc
-    languages.register(index)
+    _register(index)
     return index
+
+
+def _register(index: tantivy.Index) -> None:
+    languages.register(index)
+    pairs.register(index)
 
 
 def schema_matches(path: Path) -> bool:
@@ -171,6 +178,9 @@ class ReaderView:
     # The languages (languages.STEMMERS codes) with documents in this view: the only language
     # fields a query needs to ask.
     languages: tuple[str, ...] = ()
+    # Whether this index has the word-pair fields (pairs.py); one built before them answers
+    # phrases through positions until it is rebuilt.
+    pairs: bool = False
 
 
 @dataclass
@@ -180,6 +190,7 @@ class _Handle:
     meta: tuple[int, int, int]  # (inode, mtime, size) of meta.json when last (re)loaded
     newest: int | None  # see ReaderView.newest_published_at
     languages: tuple[str, ...] = ()  # see ReaderView.languages
+    pairs: bool = False  # see ReaderView.pairs
 
 
 class ReaderRegistry:
@@ -219,9 +230,14 @@ class ReaderRegistry:
                     searcher = handle.index.searcher()
                     handle.newest = _newest_published_at(searcher)
                     handle.languages = languages.present_languages(searcher)
+                    handle.pairs = pairs.in_schema(handle.index.schema)
                     handle.meta = meta
                 return ReaderView(
-                    handle.index.searcher(), handle.index.schema, handle.newest, handle.languages
+                    handle.index.searcher(),
+                    handle.index.schema,
+                    handle.newest,
+                    handle.languages,
+                    handle.pairs,
                 )
             except (ValueError, OSError, RuntimeError) as exc:
                 self._handles.pop(path, None)

@@ -18,7 +18,7 @@ import tantivy
 
 from broadsheet.core.sanitize import strip_tags
 from broadsheet.newsroom.models import Article
-from broadsheet.search import backend, languages
+from broadsheet.search import backend, languages, pairs
 from broadsheet.search.errors import SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def build_document(article: Article) -> tantivy.Document:
         section=article.section.slug,
     )
     languages.add_text(document, article.language, article.headline, dek, body)
+    pairs.add_pairs(document, article.headline, dek, body)
     return document
 
 

@@ -97,9 +97,9 @@ def query(q: str, *, section: str | None = None, page: int = 1, per_page: int = 
         matcher = text_query(view, parsed)
         if matcher is None:
             return empty
-        filtered = apply_filters(view, matcher, section, int(now.timestamp()))
+        filtered = apply_filters(view, matcher.query, section, int(now.timestamp()))
         ranked, total = _rank(view.searcher, filtered, page, per_page, now)
-        hits = build_hits(view, matcher, ranked, now)
+        hits = build_hits(view, matcher.highlight, ranked, now)
     except (ValueError, RuntimeError) as exc:
         # The index was opened but does not behave like ours (another version's schema, or
         # damaged segments): a clear error, not a traceback.
