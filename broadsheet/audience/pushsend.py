@@ -130,6 +130,7 @@ def send(issue: Issue, *, wait: bool = True) -> dict[str, int]:
     ttl = int(settings.BROADSHEET_PUSH_TTL)
     batch = int(settings.BROADSHEET_NEWSLETTER_BATCH)
     max_attempts = int(settings.BROADSHEET_NEWSLETTER_MAX_ATTEMPTS)
+    signer = webpush.Signer(keys)
     with webpush.PushClient() as client:
         while True:
             token, deliveries = claim(issue, batch)
@@ -147,7 +148,7 @@ def send(issue: Issue, *, wait: bool = True) -> dict[str, int]:
                 assert subscription is not None
                 encrypted = webpush.encrypt(body, subscription.p256dh, subscription.auth)
                 reply = client.post(
-                    subscription.endpoint, encrypted, webpush.headers(keys, subscription.endpoint, ttl)
+                    subscription.endpoint, encrypted, webpush.headers(signer, subscription.endpoint, ttl)
                 )
                 _record(delivery, subscription, classify(reply), max_attempts)
                 if time.monotonic() - renewed > _lease().total_seconds() / 3:
