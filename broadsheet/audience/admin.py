@@ -128,7 +128,7 @@ class IssueAdmin(admin.ModelAdmin):
             except alerts.AlertRefused as exc:
                 messages.error(request, str(exc))
             else:
-                devices = pushsend.progress(issue)["pending"]
+                devices = sum(pushsend.progress(issue).values())  # however far the workers got
                 messages.success(
                     request,
                     f"Alert “{issue.subject}” is being sent to the breaking-news list"

@@ -265,3 +265,23 @@ def test_init_makes_one_key_pair_and_keeps_it(settings, tmp_path):
     assert stat.S_IMODE((tmp_path / vapid.KEY_FILE).stat().st_mode) == 0o600
     point = vapid.b64url_decode(first.public_key)
     assert len(point) == 65 and point[0] == 4
+
+
+def test_the_admin_shows_the_push_audience_and_each_alerts_progress(
+    admin_client, keys, service, make_article
+):
+    for path in ["/a", "/b", "/gone"]:
+        subscribe(Browser(service.url + path))
+    service.script = {"/gone": [410]}
+    assert (
+        "notification to the 3 browsers" in admin_client.get("/admin/audience/issue/alert/").content.decode()
+    )
+
+    article = make_article()
+    response = admin_client.post("/admin/audience/issue/alert/", {"article": article.pk}, follow=True)
+    assert "pushed to 3 device(s)" in response.content.decode()
+    issue = Issue.objects.get(alert_article_id=article.pk)
+    change = admin_client.get(f"/admin/audience/issue/{issue.pk}/change/").content.decode()
+    assert "2 sent, 1 gone" in change
+    listing = admin_client.get("/admin/audience/pushsubscription/").content.decode()
+    assert "2 push subscriptions" in listing and service.url in listing
