@@ -13,10 +13,14 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from broadsheet.audience import pushsubs, vapid
+from broadsheet.core import ratelimit
 
 logger = logging.getLogger(__name__)
 
 SW_MAX_AGE = 300  # browsers look for a newer worker at least daily whatever this says
+# Subscribing resolves the endpoint's host: at most this many tries per client in 10 minutes.
+RATE_LIMIT = 20
+RATE_WINDOW_SECONDS = 600
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:
@@ -43,6 +47,8 @@ def _refused(message: str, status: int = 400) -> JsonResponse:
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     if vapid.keys() is None:
         return _refused("This site does not send push alerts.", status=404)
+    if ratelimit.hit("push:subscribe", ratelimit.ip_hash(request), RATE_WINDOW_SECONDS) > RATE_LIMIT:
+        return _refused("Too many tries from this connection lately. Please try again later.", status=429)
     try:
         subscription = pushsubs.subscribe(pushsubs.parse(_body(request)))
     except pushsubs.Refused as exc:

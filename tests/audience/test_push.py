@@ -285,3 +285,11 @@ def test_the_admin_shows_the_push_audience_and_each_alerts_progress(
     assert "2 sent, 1 gone" in change
     listing = admin_client.get("/admin/audience/pushsubscription/").content.decode()
     assert "2 push subscriptions" in listing and service.url in listing
+
+
+def test_subscribing_is_rate_limited_per_connection(keys, client):
+    from broadsheet.audience.push_views import RATE_LIMIT
+
+    offer = Browser("https://10.0.0.1/x").subscription_json()  # refused, and still counted
+    statuses = [post(client, "audience:push_subscribe", offer)[0] for _ in range(RATE_LIMIT + 1)]
+    assert statuses == [400] * RATE_LIMIT + [429]
