@@ -78,6 +78,9 @@ def check_endpoint(endpoint: str) -> None:
     (the transport's connect-time check), since a name's address may change in between."""
     if len(endpoint) > MAX_ENDPOINT_CHARS:
         raise Refused(f"The endpoint is over {MAX_ENDPOINT_CHARS} characters.")
+    if not endpoint.isascii():
+        # Push services hand out ASCII URLs; the unique index also needs the length in bytes bounded.
+        raise Refused("The endpoint is not a URL.")
     try:
         parts = urlsplit(endpoint)
         port = parts.port

@@ -190,6 +190,7 @@ def _with(endpoint: str = "", **keys: str) -> dict:
         (_with("https://[::1]/x"), "private or reserved network"),
         (_with("https://169.254.169.254/x"), "private or reserved network"),
         (_with("https://user:pw@push.example.org/x"), "not a URL with a host"),
+        (_with("https://push.example.org/" + "é" * 300), "not a URL"),
         (_with(auth="c2hvcnQ"), "auth secret is not 16 bytes"),
         (_with(p256dh=vapid.b64url(b"\x04" + b"\x01" * 64)), "not a P-256 public key"),
         (_with(p256dh="!!!"), "not base64url"),
