@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from broadsheet.audience.push_views import service_worker
 from broadsheet.site import preview
 from broadsheet.site import views as site_views
 
@@ -19,5 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("broadsheet.api.urls")),
     path("newsletter/", include("broadsheet.audience.urls")),
+    # The push alerts' service worker: at the root so its scope is every page of the site.
+    path("sw.js", service_worker, name="service-worker"),
     path("", include("broadsheet.site.urls")),
 ]

@@ -1,5 +1,5 @@
-"""The newsletter admin: issues with their progress, preview, intro, test send and send; alerts;
-subscribers with export and erase (GDPR requests)."""
+"""The newsletter admin: issues with their progress, preview, intro, test send and send; alerts
+and their push progress; subscribers with export and erase (GDPR requests); push subscriptions."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from broadsheet.audience import alerts, compose, digest, privacy, sending
-from broadsheet.audience.models import Issue, Subscriber, Subscription
+from broadsheet.audience import alerts, compose, digest, privacy, pushsend, sending, webpush
+from broadsheet.audience.models import Issue, PushSubscription, Subscriber, Subscription
 from broadsheet.core import email_url
 from broadsheet.newsroom.models import Article
 
@@ -51,10 +51,19 @@ class AlertForm(forms.Form):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["subject", "list_key", "status", "progress_summary", "sent_at"]
+    list_display = ["subject", "list_key", "status", "progress_summary", "push_summary", "sent_at"]
     list_filter = ["status", "list_key"]
-    fields = ["subject", "intro", "list_key", "status", "progress_summary", "preview_link", "sent_at"]
-    readonly_fields = ["list_key", "status", "progress_summary", "preview_link", "sent_at"]
+    fields = [
+        "subject",
+        "intro",
+        "list_key",
+        "status",
+        "progress_summary",
+        "push_summary",
+        "preview_link",
+        "sent_at",
+    ]
+    readonly_fields = ["list_key", "status", "progress_summary", "push_summary", "preview_link", "sent_at"]
     actions = ["send_test", "send_now"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -66,6 +75,14 @@ class IssueAdmin(admin.ModelAdmin):
             return "not sent"
         counts = sending.progress(issue)
         return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no recipients"
+
+    @admin.display(description="push")
+    def push_summary(self, issue: Issue) -> str:
+        """Alerts only: devices per state (gone = the push service said the browser left)."""
+        if issue.alert_article_id is None:
+            return "–"
+        counts = pushsend.progress(issue)
+        return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "no devices"
 
     @admin.display(description="preview")
     def preview_link(self, issue: Issue) -> str:
@@ -111,13 +128,19 @@ class IssueAdmin(admin.ModelAdmin):
             except alerts.AlertRefused as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, f"Alert “{issue.subject}” is being sent to the breaking-news list.")
+                devices = sum(pushsend.progress(issue).values())  # however far the workers got
+                messages.success(
+                    request,
+                    f"Alert “{issue.subject}” is being sent to the breaking-news list"
+                    f" and pushed to {devices} device(s).",
+                )
                 return HttpResponseRedirect(reverse("admin:audience_issue_change", args=[issue.pk]))
         _console_warning(request)
         context = {
             **self.admin_site.each_context(request),
             "form": form,
             "title": "Send a breaking-news alert",
+            "push_devices": PushSubscription.objects.count(),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/audience/alert.html", context)
@@ -179,3 +202,23 @@ class SubscriberAdmin(admin.ModelAdmin):
         for email in emails:
             privacy.erase(email)
         messages.success(request, f"Erased {len(emails)} subscriber(s) and their records.")
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """Browsers that opted in to alerts; the changelist's count is the push audience."""
+
+    list_display = ["push_service", "created_at", "last_success_at", "failures", "last_error"]
+    list_filter = ["failures"]
+    readonly_fields = ["endpoint", "created_at", "last_success_at", "failures", "last_error"]
+    exclude = ["p256dh", "auth"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only a browser subscribes itself
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="push service")
+    def push_service(self, subscription: PushSubscription) -> str:
+        return webpush.origin(subscription.endpoint)

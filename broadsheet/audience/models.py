@@ -1,4 +1,4 @@
-"""Subscribers, their pending signups, newsletter issues and one delivery row per recipient."""
+"""Subscribers, their pending signups, newsletter issues, one delivery row per recipient; push subscriptions."""
 
 from __future__ import annotations
 
@@ -119,3 +119,54 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.subscriber_id}: {self.state}"
+
+
+class PushSubscription(models.Model):
+    """One browser that opted in to breaking-news alerts: its push service URL and keys (RFC 8291)."""
+
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=100)  # the browser's P-256 public key, base64url
+    auth = models.CharField(max_length=50)  # its 16-byte auth secret, base64url
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    # Refusals in a row that were neither "gone" (404/410, which delete the row) nor temporary.
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.endpoint[:80]
+
+
+class PushDelivery(models.Model):
+    """An alert for one browser, claimed and recorded as a Delivery is (sending.py's pattern)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        GONE = "gone", "Subscription gone"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="push_deliveries")
+    # SET_NULL: a subscription the push service reports gone is deleted, its record stays.
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.SET_NULL, null=True, related_name="deliveries"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscription"], name="audience_one_push_delivery"),
+        ]
+        indexes = [models.Index(fields=["issue", "state"], name="audience_push_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → push {self.subscription_id}: {self.state}"

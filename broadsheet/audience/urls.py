@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 
-from broadsheet.audience import views
+from broadsheet.audience import push_views, views
 
 app_name = "audience"
 
@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unsubscribe/<str:key>/", views.unsubscribe, name="unsubscribe"),
     path("archive/", views.archive, name="archive"),
     path("archive/<int:issue_id>/", views.issue_page, name="issue"),
+    path("push/subscribe/", push_views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", push_views.push_unsubscribe, name="push_unsubscribe"),
 ]
 
 if settings.BROADSHEET_ANYMAIL_ESP:

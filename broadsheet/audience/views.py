@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from broadsheet.audience import compose, signup, tokens
+from broadsheet.audience import compose, signup, tokens, vapid
 from broadsheet.audience.forms import SignupForm
 from broadsheet.audience.models import Issue, Subscriber
 from broadsheet.core import ratelimit
@@ -34,19 +34,27 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         # Prefilled from a compact form's GET (?email=…), or empty.
         form = SignupForm(initial={"email": request.GET.get("email", "")[:254]})
-        return render(request, "audience/subscribe.html", {"form": form})
+        return _signup_page(request, form)
     form = SignupForm(request.POST)
     if not form.is_valid():
-        return render(request, "audience/subscribe.html", {"form": form}, status=400)
+        return _signup_page(request, form, status=400)
     ident = ratelimit.ip_hash(request)
     if ratelimit.hit("form:newsletter", ident, RATE_WINDOW_SECONDS) > int(settings.BROADSHEET_SIGNUP_RATE):
         form.add_error(None, "Several signups came from this connection lately. Please try again later.")
-        return render(request, "audience/subscribe.html", {"form": form}, status=429)
+        return _signup_page(request, form, status=429)
     if form.is_spam():
         logger.info("Dropped a newsletter signup with the honeypot filled")
     else:
         signup.request_signup(form.cleaned_data["email"], form.cleaned_data["lists"])
     return HttpResponseRedirect(reverse("audience:check_inbox"))
+
+
+def _signup_page(request: HttpRequest, form: SignupForm, status: int = 200) -> HttpResponse:
+    # The push opt-in is offered only when the site has a VAPID key pair (push.js hides it
+    # again in a browser without push).
+    keys = vapid.keys()
+    context = {"form": form, "push_key": keys.public_key if keys else ""}
+    return render(request, "audience/subscribe.html", context, status=status)
 
 
 def check_inbox(request: HttpRequest) -> HttpResponse:

@@ -280,6 +280,16 @@ BROADSHEET_DIGEST_TIME = env_str("BROADSHEET_DIGEST_TIME", "06:30")
 BROADSHEET_DIGEST_RANKER = ""
 BROADSHEET_SIGNUP_HOURS = env_int("BROADSHEET_SIGNUP_HOURS", 48)
 BROADSHEET_SIGNUP_RATE = env_int("BROADSHEET_SIGNUP_RATE", 5)
+# Web Push for breaking-news alerts (audience/vapid.py): the VAPID key pair, base64url (raw
+# 32-byte private key; 65-byte public point). Unset, `broadsheet init` makes one under
+# DATA_DIR and keeps it; the subject is the contact push services see (mailto: or https:).
+BROADSHEET_VAPID_PRIVATE_KEY = env_str("BROADSHEET_VAPID_PRIVATE_KEY")
+BROADSHEET_VAPID_PUBLIC_KEY = env_str("BROADSHEET_VAPID_PUBLIC_KEY")
+BROADSHEET_VAPID_SUBJECT = env_str("BROADSHEET_VAPID_SUBJECT")
+# How long a push service keeps an alert for a device that is offline (seconds).
+BROADSHEET_PUSH_TTL = env_int("BROADSHEET_PUSH_TTL", 6 * 3600)
+# Accept http:// push endpoints on loopback (tests, a local push server); never in production.
+BROADSHEET_PUSH_ALLOW_LOOPBACK = env_bool("BROADSHEET_PUSH_ALLOW_LOOPBACK", False)
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

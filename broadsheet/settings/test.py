@@ -35,6 +35,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Mount the ESP tracking webhooks (Mailgun's, whose signature the bounce tests compute).
 BROADSHEET_ANYMAIL_ESP = "mailgun"
+# The push tests run their own push service on 127.0.0.1 over plain HTTP.
+BROADSHEET_PUSH_ALLOW_LOOPBACK = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file in WAL mode, as in production, rather than Django's shared-cache in-memory

@@ -1,4 +1,4 @@
-"""`broadsheet init`: the data directory, database tables, static files, default content, roles, admin.
+"""`broadsheet init`: the data directory (and its VAPID key pair), database tables, static files, default content, roles, admin.
 
 Safe to run again: each step leaves what is already there alone (the admin's password too).
 """
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         for directory in (data_dir, Path(settings.MEDIA_ROOT), Path(settings.BROADSHEET_SEARCH_DIR)):
             directory.mkdir(parents=True, exist_ok=True)
         out.write(f"Data directory: {data_dir}")
+        # By command name: the newsletter app is demo's peer, which demo does not import.
+        call_command("push_keys", stdout=out)
         call_command("migrate", interactive=False, verbosity=0)
         out.write("Database: migrations applied")
         collect_static()
