@@ -99,8 +99,8 @@ class PreparedSelect(Generic[M]):
         with shape.compiler.connection.cursor() as cursor:
             cursor.execute(f"{shape.sql} {tail}", params)
             fetched = cursor.fetchall()
-        if shape.converters:
-            fetched = list(shape.compiler.apply_converters(fetched, shape.converters))
+        # Converters run per value read (a card's key reads a few of forty columns), and over
+        # the whole row only when its instance is built.
         return [LazyRow(shape, row) for row in fetched]
 
 
@@ -126,8 +126,21 @@ class Shape:
             prefix = paths.get(column.alias, "")
             self.index.setdefault(prefix + column.target.attname, n)
 
-    def instance(self, row: tuple[Any, ...]) -> models.Model:
+    def convert(self, position: int, value: Any) -> Any:
+        """The value at `position` through the backend's converters, as the ORM hands it out."""
+        found = self.converters.get(position)
+        if found is not None:
+            converters, expression = found
+            for converter in converters:
+                value = converter(value, expression, self.compiler.connection)
+        return value
+
+    def instance(self, raw: tuple[Any, ...]) -> models.Model:
         """The model instance the ORM would have built from this row (ModelIterable's steps)."""
+        row = raw
+        if self.converters:
+            (converted,) = self.compiler.apply_converters([raw], self.converters)
+            row = tuple(converted)
         obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
         for populator in self.populators:
             populator.populate(row, obj)
@@ -147,7 +160,8 @@ def _related_paths(klass_info: dict[str, Any], prefix: str) -> dict[str, str]:
 
 
 class LazyRow:
-    """A row of a PreparedSelect: values by column name, the instance built on first use."""
+    """A row of a PreparedSelect: values by column name (converted as read), the instance
+    built on first use. `values` is the row as the database driver returned it."""
 
     __slots__ = ("shape", "values", "_instance")
 
@@ -157,7 +171,8 @@ class LazyRow:
         self._instance: models.Model | None = None
 
     def __getitem__(self, name: str) -> Any:
-        return self.values[self.shape.index[name]]
+        position = self.shape.index[name]
+        return self.shape.convert(position, self.values[position])
 
     @property
     def instance(self) -> models.Model:
