@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -56,6 +57,20 @@ def url_for(name: str, **kwargs: str) -> str:
 def _url_for(urlconf: str, prefix: str, name: str, kwargs: tuple[tuple[str, str], ...]) -> str:
     # The URLconf and script prefix are part of the key: tests and sub-path deployments vary them.
     return reverse(name, urlconf=urlconf, kwargs=dict(kwargs))
+
+
+def printed_byline(
+    byline: str, author_name: Callable[[], str | None], source_name: str, canonical_url: str | None
+) -> str:
+    """Article.display_byline from the values it reads (a listing's rows print it without
+    building the article); `author_name` is asked only when the stored byline is empty."""
+    line = bylines.tidy(byline) if byline else ""
+    if line:
+        return line
+    name = author_name()
+    if name is not None:
+        return name
+    return bylines.staff_line(source_name) if canonical_url else ""
 
 
 class Section(models.Model):
@@ -278,12 +293,12 @@ class Article(models.Model):
         """The byline as printed everywhere (page, cards, feeds, API, admin): the stored one
         tidied (no e-mail address, "A, B and C": rows stored raw before #13 too), else the
         author's name, else for an aggregated story its publisher's staff."""
-        line = bylines.tidy(self.byline) if self.byline else ""
-        if line:
-            return line
-        if self.author_id is not None and self.author:
-            return self.author.name
-        return bylines.staff_line(self.source_name) if self.canonical_url else ""
+        return printed_byline(
+            self.byline,
+            lambda: self.author.name if self.author_id is not None and self.author else None,
+            self.source_name,
+            self.canonical_url,
+        )
 
     @property
     def byline_people(self) -> list[str]:

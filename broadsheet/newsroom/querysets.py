@@ -17,7 +17,7 @@ PUBLISHED = "published"
 
 # The rule for "public" is ArticleQuerySet.published(). Two places cannot call it and restate
 # it instead: is_public() below, for an article already in hand, and public_sql(), for SQL
-# written by hand (site.related). tests/newsroom/test_public_rule.py holds every restatement,
+# written by hand (site.related, site.listing). tests/newsroom/test_public_rule.py holds every restatement,
 # and every caller of one, to the queryset's answer over a table of cases, on each database.
 
 

@@ -1,5 +1,6 @@
 """Ranked article lists written as SQL: related stories (article page), the latest per
-section (home page) and a tag's stories (tag page). Each returns ids; rows are loaded after."""
+section (home page) and a tag's stories (tag page). Each returns ids; rows are loaded after
+(related stories and the latest per section as listing rows, site/listing.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from broadsheet.core import clock
 from broadsheet.discovery.models import RelatedArticle
 from broadsheet.newsroom.models import Article, Section, Tag
 from broadsheet.newsroom.querysets import public_sql
+from broadsheet.site.listing import ArticleRow, rows_by_id
 from broadsheet.site.pagination import IdListing, Position, Window, paginate, paginate_listing
 
 # How many of the section's newest stories are weighed for relatedness. It bounds the work
@@ -60,7 +62,7 @@ def _related_ids_sql() -> str:
     )
 
 
-def related_articles(article: Article, limit: int = 6) -> list[Article]:
+def related_articles(article: Article, limit: int = 6) -> list[ArticleRow]:
     """The list discovery computed when the article was published (nearest by text, other
     stories first), topped up (or, until it exists, replaced) by the article's section's
     stories, those sharing a tag first, then newest first; never the article itself.
@@ -80,7 +82,7 @@ def related_articles(article: Article, limit: int = 6) -> list[Article]:
     with connection.cursor() as cursor:
         cursor.execute(_related_ids_sql(), params)
         ids = [row[0] for row in cursor.fetchall()]
-    by_id = {a.pk: a for a in Article.objects.filter(pk__in=ids).for_listing()}
+    by_id = {a.pk: a for a in rows_by_id(ids)}
     return [by_id[pk] for pk in ids if pk in by_id and by_id[pk].is_public][:limit]
 
 
@@ -101,13 +103,13 @@ def _latest_ids_sql(sections: int) -> str:
     return " UNION ALL ".join(branch.format(n=n) for n in range(sections))
 
 
-def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict[int, list[Article]]:
+def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict[int, list[ArticleRow]]:
     """The newest `per_section` public stories of each section, keyed by section id.
 
     Two queries whatever the archive size: the ids (a bounded index walk per section), then
     those rows for listing. The rule for "public" is ArticleQuerySet.published()'s (public_sql).
     """
-    grouped: dict[int, list[Article]] = {s.pk: [] for s in sections}
+    grouped: dict[int, list[ArticleRow]] = {s.pk: [] for s in sections}
     if not sections:
         return grouped
     now = clock.now()
@@ -117,7 +119,7 @@ def latest_by_section(sections: Sequence[Section], per_section: int = 4) -> dict
     with connection.cursor() as cursor:
         cursor.execute(_latest_ids_sql(len(sections)), params)
         ids = [row[0] for row in cursor.fetchall()]
-    for item in Article.objects.filter(pk__in=ids).for_listing().latest_first():
+    for item in rows_by_id(ids, latest_first=True):
         grouped[item.section_id].append(item)
     return grouped
 

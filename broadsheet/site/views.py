@@ -29,8 +29,10 @@ from broadsheet.discovery import stories
 from broadsheet.inbox import submissions
 from broadsheet.newsroom import permissions
 from broadsheet.newsroom.models import Article, ArticleSlugHistory, Author, Page, Section, Tag
+from broadsheet.site.article_query import article_by_slug
 from broadsheet.site.attribution import also_carried_by
 from broadsheet.site.context_processors import menu_sections
+from broadsheet.site.listing import ArticleRow, public_window
 from broadsheet.site.pagination import paginate
 from broadsheet.site.related import latest_by_section, related_articles, tag_listing
 from broadsheet.site.share import share_links
@@ -44,15 +46,15 @@ HOME_SECTIONS = 12
 HOME_PER_SECTION = 4
 
 
-def _has_image(article: Article) -> bool:
+def _has_image(article: ArticleRow) -> bool:
     return bool(article.lead_media_id or article.lead_image or article.lead_image_url)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    window = paginate(request, Article.objects.public_listing())
+    window = public_window(request)
     lead = None
-    sections: list[tuple[Section, list[Article]]] = []
+    sections: list[tuple[Section, list[ArticleRow]]] = []
     shown: set[int] = set()
     if window.number == 1:
         # The river's first page already holds the newest stories: no query of its own.
@@ -81,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def without(stories: list[Article], lead: Article | None) -> list[Article]:
+def without(stories: list[ArticleRow], lead: ArticleRow | None) -> list[ArticleRow]:
     return [a for a in stories if lead is None or a.pk != lead.pk]
 
 
@@ -93,7 +95,7 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
         return _static_page(request, section)
     if request.method == "POST":
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    window = paginate(request, Article.objects.public_listing(section=found))
+    window = public_window(request, section_id=found.pk)
     return render(
         request,
         "site/section.html",
@@ -128,14 +130,7 @@ def _static_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def article(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     # Tags are prefetched once: the page and its SEO metadata both list them.
-    found = (
-        Article.objects.select_related(
-            "section", "author", "lead_media", "social_image", "story_membership__story"
-        )
-        .prefetch_related("tags")
-        .filter(slug=slug)
-        .first()
-    )
+    found = article_by_slug(slug)
     if found is None:
         # An old slug answers with a 301 to wherever the story lives now.
         history = ArticleSlugHistory.objects.select_related("article__section").filter(slug=slug).first()

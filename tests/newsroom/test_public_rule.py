@@ -2,7 +2,7 @@
 
 The queryset is the definition. The per-article check (Article.is_public and Article.state,
 search's hit filter) and the SQL written by hand for speed (site.related: related stories,
-the latest per section, a tag's page) restate it; each is held here to the queryset's answer
+the latest per section, a tag's page, listings read as rows) restate it; each is held here to the queryset's answer
 over one table of articles covering every case, on whichever database the suite runs on.
 """
 
@@ -17,6 +17,7 @@ from broadsheet.core import clock
 from broadsheet.discovery.models import RelatedArticle
 from broadsheet.newsroom.models import Article, Section, Tag
 from broadsheet.search import hits
+from broadsheet.site.listing import public_window, rows_by_id
 from broadsheet.site.related import latest_by_section, related_articles, tag_listing
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0, 500_000, tzinfo=dt.UTC)
@@ -106,6 +107,14 @@ def test_search_hit_filter_agrees_with_the_queryset(table) -> None:
 def test_latest_by_section_sql_agrees_with_the_queryset(table, section) -> None:
     grouped = latest_by_section([section], per_section=len(CASES) + 1)
     assert _names(table, [a.pk for a in grouped[section.pk]]) == _expected(table)
+
+
+def test_listing_rows_agree_with_the_queryset(table, section) -> None:
+    """The home page's river and a section's front, read as rows (site/listing.py)."""
+    for section_id in (None, section.pk):
+        window = public_window(RequestFactory().get("/"), section_id=section_id)
+        assert _names(table, [a.pk for a in window.items]) == _expected(table)
+    assert {name for name, a in table.items() if rows_by_id([a.pk])[0].is_public} == _expected(table)
 
 
 def test_tag_page_sql_agrees_with_the_queryset(table) -> None:

@@ -22,6 +22,7 @@ from broadsheet.edge import fragments
 from broadsheet.newsroom.models import Article, SiteSettings
 from broadsheet.site import widgets
 from broadsheet.site.excerpts import story_text
+from broadsheet.site.listing import ArticleRow
 
 register = template.Library()
 
@@ -97,41 +98,48 @@ def _card_sizes(variant: str, thumb: bool) -> str:
 @register.simple_tag(takes_context=True)
 def card(
     context: Context,
-    a: Article,
+    a: Article | ArticleRow,
     variant: str = "",
     level: str | int = "3",
     show_dek: bool = False,
     eager: bool = False,
     thumb: bool = False,
 ) -> SafeString:
-    """One article card; `a` must come with its section, author and lead_media loaded
-    (for_listing()). `thumb`: a grid's later card, which phones show as a small thumbnail."""
+    """One article card; `a` is a listing's row (site/listing.py), or an Article with its
+    section, author and lead_media loaded (for_listing()). `thumb`: a grid's later card, which
+    phones show as a small thumbnail. A row's Article is built only if the card is not memoised."""
     sizes = _card_sizes(variant, bool(thumb))
+    key = ("card", card_key(a), sizes, variant, str(level), bool(show_dek), bool(eager))
+
+    def render() -> str:
+        values = {
+            "a": a.instance if isinstance(a, ArticleRow) else a,
+            "variant": variant,
+            "level": level,
+            "show_dek": show_dek,
+            "eager": eager,
+            "sizes": sizes,
+        }
+        return _render(context, "site/includes/card.html", **values)
+
+    return fragments.memo.get_or_render(key, render)
+
+
+def card_key(a: Article | ArticleRow) -> tuple[Any, ...]:
+    """The story's part of its card's memo key: every input of card.html that the story's
+    version (updated_at) does not cover: its picture, section and byline (the author's name)."""
+    if isinstance(a, ArticleRow):
+        return a.card_key()
     image = a.lead_media if a.lead_media_id is not None else None
-    key = (
-        "card",
+    return (
         image.memo_key if image is not None else None,
-        sizes,
         a.pk,
         a.updated_at,
         a.slug,
         a.section.slug,
         a.section.name,
         a.display_byline,
-        variant,
-        str(level),
-        bool(show_dek),
-        bool(eager),
     )
-    values = {
-        "a": a,
-        "variant": variant,
-        "level": level,
-        "show_dek": show_dek,
-        "eager": eager,
-        "sizes": sizes,
-    }
-    return fragments.memo.get_or_render(key, lambda: _render(context, "site/includes/card.html", **values))
 
 
 @register.simple_tag(takes_context=True)
