@@ -109,7 +109,8 @@ def variant(accept_encoding: str) -> str:
 def key_for(scheme: str, host: str, path: str, query: str, encoding: str) -> str:
     """The key of a page: the WSGI fast path builds it from the environ, without a request."""
     # The host is part of the key: pages may carry absolute URLs built from the request.
-    return f"bs:pagecache:page:{_digest('|'.join((scheme, host, path, query, encoding)))}"
+    digest = _digest("|".join((scheme, host, path, query, encoding)))
+    return f"bs:pagecache:page:v{pageentry.VERSION}:{digest}"
 
 
 def page_key(request: HttpRequest) -> str:

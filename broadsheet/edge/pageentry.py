@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-MAGIC = b"broadsheet-page/1\n"
+# The format's version, also in the page keys (pagecache.key_for): processes of an older
+# release, still running during a rolling restart, never see a value they cannot read.
+VERSION = 2
+MAGIC = f"broadsheet-page/{VERSION}\n".encode()
 # Header values are latin-1 text without line breaks (Django refuses anything else), and
 # header names carry no colon, so one line per header and one blank line end the head.
 _END_OF_HEAD = b"\n\n"

@@ -47,7 +47,7 @@ def test_a_page_comes_back_as_stored(page):
         {"generation": "a/b", "status": 200, "headers": [], "body": b"", "etag": '"x"'},
         b"",
         b"not a page",
-        pageentry.encode(entry()).replace(b"/1\n", b"/2\n", 1),
+        pageentry.encode(entry()).replace(pageentry.MAGIC, b"broadsheet-page/1\n", 1),
         pageentry.MAGIC + b"200\na/b",
         "a string",
     ],
