@@ -73,9 +73,11 @@ def trivial(body: bytes, port: int) -> Iterator[str]:
     root.mkdir(parents=True)
     (root / "article.html").write_bytes(body)
     (root / "trivial_app.py").write_text(TRIVIAL_APP)
-    threads = str(min(8, 2 * (os.cpu_count() or 1) + 1))  # as `broadsheet serve`
-    argv = [PYTHON, "-m", "granian", "--interface", "wsgi", "--http", "1", "--port", str(port)]
-    argv += ["--workers", "2", "--blocking-threads", threads, "--no-ws", f"{root}/trivial_app.py:application"]
+    # Exactly as `broadsheet serve` starts granian (2 workers, its threads and limits).
+    threads = min(8, 2 * (os.cpu_count() or 1) + 1)
+    script = f"import json; from broadsheet.runtime.processes import web_command as c; print(json.dumps(c('127.0.0.1', {port}, 2, {threads})))"
+    command = subprocess.run([PYTHON, "-c", script], check=True, capture_output=True, text=True).stdout
+    argv = [*json.loads(command)[:-1], f"{root}/trivial_app.py:application"]
     process = subprocess.Popen(argv, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/article.html"
