@@ -202,6 +202,13 @@ class SQLiteCache(BaseCache):
                 self._generation_count += 1
             return self._generation_count
 
+    def change_token(self) -> int:
+        """A number that stays the same for as long as nothing has been written to this cache
+        by any process. What a caller derived from values it read after taking a token is as
+        current as they are while the token is unchanged (the WSGI fast path keeps decoded
+        pages that way, edge/fastpath.py). Take the token *before* reading."""
+        return self._generation()
+
     def _fetch(self, keys: list[str]) -> dict[str, bytes]:
         """Pickled values of the live entries among `keys` (full keys), from the LRU or SQLite."""
         # Taken before reading: a commit after this point starts a new generation, so nothing

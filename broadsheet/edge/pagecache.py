@@ -30,7 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -44,7 +46,8 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 
 from broadsheet.core import clock
 from broadsheet.core.resilient_cache import is_unreachable
-from broadsheet.edge import conditional
+from broadsheet.edge import conditional, pageentry
+from broadsheet.edge.pageentry import PageEntry
 from broadsheet.edge.paths import article_paths
 from broadsheet.edge.signals import came_due
 from broadsheet.newsroom.models import Article
@@ -99,22 +102,25 @@ def generation_key(path: str) -> str:
     return f"bs:pagecache:gen:{_digest(path.split('?', 1)[0])}"
 
 
-def _variant(request: HttpRequest) -> str:
-    return "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+def variant(accept_encoding: str) -> str:
+    return "gzip" if ACCEPTS_GZIP.search(accept_encoding) else "identity"
+
+
+def key_for(scheme: str, host: str, path: str, query: str, encoding: str) -> str:
+    """The key of a page: the WSGI fast path builds it from the environ, without a request."""
+    # The host is part of the key: pages may carry absolute URLs built from the request.
+    digest = _digest("|".join((scheme, host, path, query, encoding)))
+    return f"bs:pagecache:page:v{pageentry.VERSION}:{digest}"
 
 
 def page_key(request: HttpRequest) -> str:
-    # The host is part of the key: pages may carry absolute URLs built from the request.
-    raw = "|".join(
-        (
-            request.scheme or "http",
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            _variant(request),
-        )
+    return key_for(
+        request.scheme or "http",
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        variant(request.META.get("HTTP_ACCEPT_ENCODING", "")),
     )
-    return f"bs:pagecache:page:{_digest(raw)}"
 
 
 def purge(paths: Iterable[str]) -> None:
@@ -219,10 +225,10 @@ def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return len(response.content) <= MAX_BODY_BYTES
 
 
-def _response_from(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
-    body = b"" if request.method == "HEAD" else entry["body"]
-    response = HttpResponse(body, status=entry["status"])
-    for name, value in entry["headers"]:
+def _response_from(request: HttpRequest, entry: PageEntry) -> HttpResponse:
+    body = b"" if request.method == "HEAD" else entry.body
+    response = HttpResponse(body, status=entry.status)
+    for name, value in entry.headers:
         response.headers[name] = value
     return response
 
@@ -255,15 +261,16 @@ def _store(
             return
     else:
         cache.touch(gen_key, timeout=gen_ttl)
-    headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
-    entry = {
-        "generation": _combined(generation, site_generation),
-        "status": response.status_code,
-        "headers": headers,
-        "body": response.content,
-        "etag": response["ETag"],
-    }
-    cache.set(key, entry, timeout=_ttl_for(path))
+    ttl = _ttl_for(path)
+    entry = PageEntry(
+        generation=f"{generation}/{site_generation}",
+        status=response.status_code,
+        etag=response["ETag"],
+        expires=time.time() + ttl,
+        headers=[(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
+        body=response.content,
+    )
+    cache.set(key, pageentry.encode(entry), timeout=ttl)
 
 
 def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
@@ -272,42 +279,44 @@ def _labelled(response: HttpResponseBase, outcome: str) -> HttpResponseBase:
     return response
 
 
-def _is_current(entry: dict[str, Any] | None, generation: str | None, site_generation: str | None) -> bool:
+def _is_current(entry: PageEntry | None, generation: str | None, site_generation: str | None) -> bool:
     combined = _combined(generation, site_generation)
-    return entry is not None and combined is not None and entry["generation"] == combined
+    return entry is not None and combined is not None and entry.generation == combined
 
 
-def _hit(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
-    return _labelled(conditional.revalidate(request, entry["etag"], _response_from(request, entry)), "HIT")
+def _hit(request: HttpRequest, entry: PageEntry) -> HttpResponseBase:
+    return _labelled(conditional.revalidate(request, entry.etag, _response_from(request, entry)), "HIT")
 
 
-def find_entry(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """The current stored entry for `request` (with its key), as PageCacheMiddleware would
-    serve it, or None.
+def due_at(next_due: Any) -> float:
+    """The time.time() from which `next_due` (the cached NEXT_DUE_KEY) means "release due
+    articles first": -inf when unknown, inf when nothing is scheduled (see _is_due)."""
+    if next_due is None:
+        return -math.inf
+    if next_due == NOTHING_SCHEDULED:
+        return math.inf
+    return float(next_due)
 
-    For the WSGI fast path (edge/fastpath.py): anything this cannot answer from the cache
-    alone (a miss, a request that must bypass the cache, a scheduled article coming due, a
-    WordPress query URL the legacy middleware redirects, a cache that is down) is None, and
-    the full stack handles it.
+
+def find_entry(key: str, path: str) -> tuple[PageEntry, Any] | None:
+    """The current entry stored under `key` (a page at `path`) and the cached next-due value,
+    as PageCacheMiddleware would serve it, or None.
+
+    For the WSGI fast path (edge/fastpath.py), which has already made the middleware's
+    checks (an anonymous GET/HEAD, no bypassed prefix, no WordPress query URL, the host
+    allowed): anything this cannot answer from the cache alone (a miss, a scheduled article
+    coming due, a cache that is down) is None, and the full stack handles it.
     """
-    if not settings.BROADSHEET_PAGE_CACHE or not _is_anonymous_read(request):
-        return None
-    if request.path == "/" and request.META.get("QUERY_STRING"):
-        return None
-    try:
-        key = page_key(request)
-    except DisallowedHost:
-        return None
-    gen_key = generation_key(request.path)
+    gen_key = generation_key(path)
     found = cache.get_many([key, gen_key, SITE_GENERATION_KEY, NEXT_DUE_KEY])
     if is_unreachable(cache) or _is_due(found.get(NEXT_DUE_KEY)):
         return None
-    entry = found.get(key)
+    entry = pageentry.decode(found.get(key))
     current = _is_current(entry, found.get(gen_key), found.get(SITE_GENERATION_KEY))
-    return (key, entry) if entry is not None and current else None
+    return (entry, found.get(NEXT_DUE_KEY)) if entry is not None and current else None
 
 
-def serve_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+def serve_entry(request: HttpRequest, entry: PageEntry) -> HttpResponseBase:
     """A stored entry as the response to `request` (200, or 304 when its validators match)."""
     return _hit(request, entry)
 
@@ -338,7 +347,7 @@ class PageCacheMiddleware:
         if _is_due(found.get(NEXT_DUE_KEY)):
             release_due_articles(found.get(NEXT_DUE_KEY))
             generation = cache.get(gen_key)
-        entry = found.get(key)
+        entry = pageentry.decode(found.get(key))
         if entry is not None and _is_current(entry, generation, site_generation):
             return _hit(request, entry)
 
