@@ -12,6 +12,7 @@ request, the response headers and the body, across every redirect (see `transpor
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import email.utils
 import logging
 import random
@@ -55,6 +56,23 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+# A transport that every Fetcher made within `served_by` uses instead of the network: the demo
+# loads its fictional publishers through it (core/mirror.py). A context variable, not a
+# setting, so no configuration can turn it on in production: only code inside the block sees it.
+_TRANSPORT: contextvars.ContextVar[httpx.BaseTransport | None] = contextvars.ContextVar(
+    "broadsheet_fetch_transport", default=None
+)
+
+
+@contextlib.contextmanager
+def served_by(transport: httpx.BaseTransport) -> Iterator[None]:
+    """Within the block, every new `Fetcher` sends its requests to `transport`."""
+    token = _TRANSPORT.set(transport)
+    try:
+        yield
+    finally:
+        _TRANSPORT.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +242,7 @@ class Fetcher:
         self.limiter = limiter or HostLimiter()
         self._deadline = Deadline()
         self._client = httpx.Client(
-            transport=GuardedTransport(policy, self._deadline),
+            transport=_TRANSPORT.get() or GuardedTransport(policy, self._deadline),
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},

@@ -40,6 +40,7 @@ class Command(BaseCommand):
 
     def _load_demo(self) -> None:
         from broadsheet.demo.loader import load_demo
+        from broadsheet.demo.publishers import load_publishers
 
         started = time.perf_counter()
         result = load_demo()
@@ -47,6 +48,19 @@ class Command(BaseCommand):
             f"Demo: {result.created} articles created, {result.skipped} already present "
             f"({result.authors} authors, {result.tags} tags new) in {time.perf_counter() - started:.1f}s"
         )
+        started = time.perf_counter()
+        wire = load_publishers()
+        if wire.sources:
+            self.stdout.write(
+                f"Demo publishers: {wire.sources} fictional sources polled from shipped files, "
+                f"{wire.articles} stories aggregated ({wire.errors} errors) in "
+                f"{time.perf_counter() - started:.1f}s; the sources are paused now"
+            )
+        # Story clusters and Top stories now, not when the worker gets to its queue and the
+        # scheduler to its next refresh: the home page should show them on the first visit
+        # (through the discovery command: demo does not import discovery).
+        call_command("discovery", "cluster", stdout=self.stdout._out, stderr=self.stderr._out)
+        call_command("discovery", "refresh", stdout=self.stdout._out, stderr=self.stderr._out)
 
     def _bring_to_life(self, admin: Any) -> None:
         from broadsheet.demo.life import bring_to_life
