@@ -65,9 +65,11 @@ class Command(BaseCommand):
     def _bring_to_life(self, admin: Any) -> None:
         from broadsheet.demo.life import bring_to_life
 
+        started = time.perf_counter()
         result = bring_to_life()
         for line in result.summary():
             self.stdout.write(line)
+        self.stdout.write(f"  (accounts, desk, history and readers in {time.perf_counter() - started:.1f}s)")
         self._show_credentials(([admin] if admin else []) + result.credentials)
 
     def _show_credentials(self, credentials: list[Any]) -> None:
