@@ -81,7 +81,7 @@ def _date(when: dt.datetime, style: str) -> str:
     if style == "iso":
         return when.isoformat(timespec="seconds")
     if style == "rfc822":
-        return email.utils.format_datetime(when.astimezone(dt.UTC))
+        return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
     if style == "tag":
         return f"{when.day}. {GERMAN_MONTHS[when.month - 1]} {when.year}"
     return f"{when.day} {when:%B %Y}"
