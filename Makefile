@@ -18,8 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/broadsheet init
-	$(BIN)/broadsheet demo --if-empty
+	$(BIN)/broadsheet init --demo
 	$(BIN)/broadsheet serve
 
 lint: install

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +33,10 @@ def test_the_story_page_is_a_timeline_with_the_first_report_marked(client, event
     for source in ("Harbour Herald", "Northshore Ledger", "Alder Valley Courier"):
         assert source in html
     assert "4 reports from 4 sources" in html
+    # Search engines and link previews get a description: the first report's standfirst.
+    first = articles[0].dek or ""
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    assert not first or f'<meta name="description" content="{escape(first)}' in html
 
 
 def test_a_wrong_slug_redirects_and_an_unknown_story_is_missing(client, events):

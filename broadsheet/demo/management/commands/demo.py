@@ -13,6 +13,9 @@ from broadsheet.core.argtypes import positive_int
 
 class Command(BaseCommand):
     help = "load the fictional demo newsroom, or a synthetic corpus"
+    # `broadsheet init --demo` hands over the admin account it just created (in process, never
+    # on a command line) so that one box shows every password at the end of the setup.
+    stealth_options = ("admin_credential",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing if any article exists")
@@ -24,11 +27,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from broadsheet.newsroom.models import Article
 
+        admin = options.get("admin_credential")
         if options["if_empty"] and Article.objects.exists():
             self.stdout.write("Demo: articles already exist; nothing loaded")
+            self._show_credentials([admin] if admin else [])
             return
         if options["articles"] is None:
             self._load_demo()
+            self._bring_to_life(admin)
         else:
             self._generate(options["articles"], options["seed"])
 
@@ -55,6 +61,27 @@ class Command(BaseCommand):
         # (through the discovery command: demo does not import discovery).
         call_command("discovery", "cluster", stdout=self.stdout._out, stderr=self.stderr._out)
         call_command("discovery", "refresh", stdout=self.stdout._out, stderr=self.stderr._out)
+
+    def _bring_to_life(self, admin: Any) -> None:
+        from broadsheet.demo.life import bring_to_life
+
+        started = time.perf_counter()
+        result = bring_to_life()
+        for line in result.summary():
+            self.stdout.write(line)
+        self.stdout.write(f"  (accounts, desk, history and readers in {time.perf_counter() - started:.1f}s)")
+        self._show_credentials(([admin] if admin else []) + result.credentials)
+
+    def _show_credentials(self, credentials: list[Any]) -> None:
+        from django.conf import settings
+
+        from broadsheet.demo.accounts import credentials_box
+
+        if not credentials:
+            self.stdout.write("Sign-in accounts: already created (their passwords were shown then)")
+            return
+        sign_in = str(settings.BROADSHEET_SITE_URL).rstrip("/") + "/admin/"
+        self.stdout.write("\n".join(["", *credentials_box(credentials, sign_in), ""]))
 
     def _generate(self, articles: int, seed: int) -> None:
         from broadsheet.demo.analyze import analyze
