@@ -17,6 +17,18 @@ def _home(page: Page) -> None:
     assert int(re.match(r"(\d+) source", sources).group(1)) >= 2, sources  # type: ignore[union-attr]
     expect(page.locator(".widget--trending .widget__item")).not_to_have_count(0)
     expect(page.locator(".widget--popular, #widget-popular-title").first).to_be_visible()
+    _thumb_beside_headline(page)
+
+
+def _thumb_beside_headline(page: Page) -> None:
+    """Popular's rows: picture on the left, headline beside it (a <picture> from the media
+    library once laid its <source> out as a grid cell and pushed the headline under it)."""
+    for item in page.locator(".widget--popular .widget__item").all():
+        thumb = item.locator(".widget__thumb").bounding_box()
+        headline = item.locator(".widget__headline").bounding_box()
+        assert thumb is not None and headline is not None
+        assert headline["x"] >= thumb["x"] + thumb["width"], (thumb, headline)
+        assert headline["y"] < thumb["y"] + thumb["height"], (thumb, headline)
 
 
 def _coverage(page: Page) -> None:
