@@ -92,7 +92,21 @@ class Issue(models.Model):
         return self.subject
 
 
-class Delivery(models.Model):
+class LeasedSend(models.Model):
+    """What a send records per recipient to claim it under a lease and retry it (leases.py)."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(LeasedSend):
     """The issue for one subscriber: claimed by one worker at a time, sent at most once."""
 
     class State(models.TextChoices):
@@ -104,12 +118,6 @@ class Delivery(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -140,7 +148,7 @@ class PushSubscription(models.Model):
         return self.endpoint[:80]
 
 
-class PushDelivery(models.Model):
+class PushDelivery(LeasedSend):
     """An alert for one browser, claimed and recorded as a Delivery is (sending.py's pattern)."""
 
     class State(models.TextChoices):
@@ -155,12 +163,6 @@ class PushDelivery(models.Model):
         PushSubscription, on_delete=models.SET_NULL, null=True, related_name="deliveries"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

@@ -16,16 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import time
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, QuerySet
 
-from broadsheet.audience import vapid, webpush
+from broadsheet.audience import leases, vapid, webpush
 from broadsheet.audience.models import Issue, PushDelivery, PushSubscription
-from broadsheet.audience.sending import IDLE_POLL_SECONDS, MAX_BACKOFF, backoff
+from broadsheet.audience.sending import MAX_BACKOFF, backoff
 from broadsheet.core import clock
 from broadsheet.newsroom.models import Article
 
@@ -63,26 +61,9 @@ def payload(article: Article) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
 
-def _ready(now: dt.datetime) -> Q:
-    return (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)) & (
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-
-
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=float(settings.BROADSHEET_NEWSLETTER_LEASE_SECONDS))
-
-
 def claim(issue: Issue, limit: int, now: dt.datetime | None = None) -> tuple[str, list[PushDelivery]]:
     """Claim up to `limit` ready deliveries; those whose subscription was deleted are gone."""
-    now = now or clock.now()
-    pending = PushDelivery.objects.filter(issue=issue, state=PushDelivery.State.PENDING)
-    ids = list(pending.filter(_ready(now)).order_by("id").values_list("id", flat=True)[:limit])
-    if not ids:
-        return "", []
-    token = uuid.uuid4().hex
-    pending.filter(_ready(now), id__in=ids).update(claim_token=token, claimed_until=now + _lease())
-    claimed = list(pending.filter(claim_token=token).select_related("subscription").order_by("id"))
+    token, claimed = leases.take(_pending(issue), limit, now or clock.now(), "subscription")
     orphans = [d.pk for d in claimed if d.subscription is None]
     if orphans:
         PushDelivery.objects.filter(pk__in=orphans).update(state=PushDelivery.State.GONE, claim_token="")
@@ -120,7 +101,7 @@ def send(issue: Issue, *, wait: bool = True) -> dict[str, int]:
     ready now); returns the count per state. Safe to run in several workers at once."""
     keys = vapid.keys()
     article = Article.objects.filter(pk=issue.alert_article_id).first() if issue.alert_article_id else None
-    pending = PushDelivery.objects.filter(issue=issue, state=PushDelivery.State.PENDING)
+    pending = _pending(issue)
     if keys is None or article is None or not article.is_public:
         why = "the site has no VAPID keys" if keys is None else "the article is no longer public"
         pending.update(state=PushDelivery.State.FAILED, last_error=why, claim_token="")
@@ -132,17 +113,8 @@ def send(issue: Issue, *, wait: bool = True) -> dict[str, int]:
     max_attempts = int(settings.BROADSHEET_NEWSLETTER_MAX_ATTEMPTS)
     signer = webpush.Signer(keys)
     with webpush.PushClient() as client:
-        while True:
-            token, deliveries = claim(issue, batch)
-            if not deliveries:
-                if token:
-                    continue  # a batch of only deleted subscriptions: look again at once
-                pause = _until_next(issue)
-                if pause is None or not wait:
-                    break
-                time.sleep(pause)
-                continue
-            renewed = time.monotonic()
+        for token, deliveries in leases.batches(lambda: claim(issue, batch), pending, wait):
+            heartbeat = leases.Heartbeat(pending, token)
             for delivery in deliveries:
                 subscription = delivery.subscription
                 assert subscription is not None
@@ -151,9 +123,7 @@ def send(issue: Issue, *, wait: bool = True) -> dict[str, int]:
                     subscription.endpoint, encrypted, webpush.headers(signer, subscription.endpoint, ttl)
                 )
                 _record(delivery, subscription, classify(reply), max_attempts)
-                if time.monotonic() - renewed > _lease().total_seconds() / 3:
-                    pending.filter(claim_token=token).update(claimed_until=clock.now() + _lease())
-                    renewed = time.monotonic()
+                heartbeat.beat()
     return progress(issue)
 
 
@@ -187,13 +157,5 @@ def _record(
         logger.warning("Push delivery %s failed: %s", delivery.pk, outcome.error)
 
 
-def _until_next(issue: Issue) -> float | None:
-    pending = PushDelivery.objects.filter(issue=issue, state=PushDelivery.State.PENDING)
-    if not pending.exists():
-        return None
-    soonest = pending.aggregate(retry=Min("next_attempt_at"), lease=Min("claimed_until"))
-    now = clock.now()
-    times = [t for t in (soonest["retry"], soonest["lease"]) if t is not None and t > now]
-    if not times:
-        return 0.05
-    return min(IDLE_POLL_SECONDS, max(0.05, (min(times) - now).total_seconds()))
+def _pending(issue: Issue) -> QuerySet[PushDelivery]:
+    return PushDelivery.objects.filter(issue=issue, state=PushDelivery.State.PENDING)

@@ -18,24 +18,21 @@ import datetime as dt
 import logging
 import smtplib
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import Count, Min, Q
+from django.db.models import Count, QuerySet
 
-from broadsheet.audience import compose
+from broadsheet.audience import compose, leases
 from broadsheet.audience.models import Delivery, Issue, Subscriber, Subscription
 from broadsheet.core import clock
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
-# A worker with nothing ready waits at most this long before looking again.
-IDLE_POLL_SECONDS = 2.0
 START_CHUNK = 2000
 
 
@@ -61,22 +58,11 @@ def start(issue: Issue) -> int:
     return Delivery.objects.filter(issue=issue).count() - before
 
 
-def _ready(now: dt.datetime) -> Q:
-    return (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)) & (
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-
-
 def claim(issue: Issue, limit: int, now: dt.datetime | None = None) -> tuple[str, list[Delivery]]:
     """Claim up to `limit` ready deliveries; suppress those whose subscriber left the list."""
-    now = now or clock.now()
-    pending = Delivery.objects.filter(issue=issue, state=Delivery.State.PENDING)
-    ids = list(pending.filter(_ready(now)).order_by("id").values_list("id", flat=True)[:limit])
-    if not ids:
-        return "", []
-    token = uuid.uuid4().hex
-    pending.filter(_ready(now), id__in=ids).update(claim_token=token, claimed_until=now + _lease())
-    claimed = list(pending.filter(claim_token=token).select_related("subscriber").order_by("id"))
+    token, claimed = leases.take(_pending(issue), limit, now or clock.now(), "subscriber")
+    if not claimed:
+        return token, []
     staying = set(
         Subscription.objects.filter(
             list_key=issue.list_key,
@@ -88,10 +74,6 @@ def claim(issue: Issue, limit: int, now: dt.datetime | None = None) -> tuple[str
     if gone:
         Delivery.objects.filter(pk__in=gone).update(state=Delivery.State.SUPPRESSED, claim_token="")
     return token, [d for d in claimed if d.subscriber_id in staying]
-
-
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=float(settings.BROADSHEET_NEWSLETTER_LEASE_SECONDS))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -159,17 +141,8 @@ def send(
     connection = connection or get_connection(fail_silently=False)
     sent_total = 0
     try:
-        while True:
-            token, deliveries = claim(issue, batch)
-            if not deliveries:
-                if token:
-                    continue  # a batch of only suppressed deliveries: look again at once
-                pause = _until_next(issue)
-                if pause is None or not wait:
-                    break
-                time.sleep(pause)
-                continue
-            renewed = time.monotonic()
+        for token, deliveries in leases.batches(lambda: claim(issue, batch), _pending(issue), wait):
+            heartbeat = leases.Heartbeat(_pending(issue), token)
             for delivery in deliveries:
                 pacer.wait()
                 outcome = _deliver(connection, issue, delivery.subscriber)
@@ -180,12 +153,7 @@ def send(
                         on_sent(sent_total)
                 else:
                     connection.close()  # a fresh session for the next one (421 closes it anyway)
-                if time.monotonic() - renewed > _lease().total_seconds() / 3:
-                    # The heartbeat: a long batch keeps its claim while this worker lives.
-                    Delivery.objects.filter(claim_token=token, state=Delivery.State.PENDING).update(
-                        claimed_until=clock.now() + _lease()
-                    )
-                    renewed = time.monotonic()
+                heartbeat.beat()
     finally:
         connection.close()
     _finish_if_done(issue)
@@ -222,18 +190,8 @@ def _record(delivery: Delivery, token: str, outcome: Outcome, max_attempts: int)
         logger.warning("Delivery %s failed: %s", delivery.pk, outcome.error)
 
 
-def _until_next(issue: Issue) -> float | None:
-    """Seconds until a pending delivery may be ready (a backoff or another worker's lease
-    ending), or None when nothing is pending."""
-    pending = Delivery.objects.filter(issue=issue, state=Delivery.State.PENDING)
-    soonest = pending.aggregate(retry=Min("next_attempt_at"), lease=Min("claimed_until"))
-    if not pending.exists():
-        return None
-    now = clock.now()
-    times = [t for t in (soonest["retry"], soonest["lease"]) if t is not None and t > now]
-    if not times:
-        return 0.05
-    return min(IDLE_POLL_SECONDS, max(0.05, (min(times) - now).total_seconds()))
+def _pending(issue: Issue) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(issue=issue, state=Delivery.State.PENDING)
 
 
 def _finish_if_done(issue: Issue) -> None:
