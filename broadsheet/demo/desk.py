@@ -8,16 +8,12 @@ permission checks and revisions apply as in the admin, and the dashboard's "My d
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from broadsheet.core import clock
-from broadsheet.demo import images
 from broadsheet.demo.content import DemoStory
-from broadsheet.demo.loader import render_body, story_slug
-from broadsheet.media import renditions
-from broadsheet.media import services as library
+from broadsheet.demo.loader import illustrated_article, render_body, story_slug
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Author, Section
 from broadsheet.newsroom.roles import AUTHOR, CONTRIBUTOR, EDITOR
@@ -131,32 +127,7 @@ DESK: tuple[DeskStory, ...] = (
 
 
 def _article(desk: DeskStory, section: Section, author: Author | None, user: Any) -> Article:
-    story = desk.story
-    slug = story_slug(story)
-    lead = images.compose(story.section, zlib.crc32(slug.encode()))
-    picture = library.upload(
-        lead.data,
-        name=f"{slug}.jpg",
-        alt=story.caption,
-        caption=story.caption,
-        credit=images.CREDIT,
-        uploaded_by=user,
-    ).image
-    renditions.ensure(picture.pk)
-    return Article(
-        headline=story.headline,
-        slug=slug,
-        dek=story.dek,
-        body=render_body(story),
-        section=section,
-        author=author,
-        lead_image_width=lead.width,
-        lead_image_height=lead.height,
-        lead_image_alt=story.caption,
-        lead_image_caption=story.caption,
-        lead_image_credit=images.CREDIT,
-        lead_media=picture,
-    )
+    return illustrated_article(desk.story, section, author, render_body(desk.story), uploaded_by=user)
 
 
 def load_desk(users: dict[str, Any], now: dt.datetime | None = None) -> int:

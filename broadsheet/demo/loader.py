@@ -12,6 +12,7 @@ import logging
 import random
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -118,21 +119,27 @@ def _record_views(article: Article, now: dt.datetime) -> None:
     ArticleViews.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def load_story(
-    story: DemoStory, section: Section, author: Author, tags: list[Tag], now: dt.datetime
+def illustrated_article(
+    story: DemoStory, section: Section, author: Author | None, body: str, uploaded_by: Any = None
 ) -> Article:
+    """An unsaved Article for a demo story, its lead picture composed and put in the media
+    library with its renditions made now (so the demo's pages show srcset at once)."""
     slug = story_slug(story)
     lead = images.compose(story.section, _seed(slug))
-    # Into the media library, renditions made now so the demo's pages show srcset at once.
     picture = library.upload(
-        lead.data, name=f"{slug}.jpg", alt=story.caption, caption=story.caption, credit=images.CREDIT
+        lead.data,
+        name=f"{slug}.jpg",
+        alt=story.caption,
+        caption=story.caption,
+        credit=images.CREDIT,
+        uploaded_by=uploaded_by,
     ).image
     renditions.ensure(picture.pk)
-    article = Article(
+    return Article(
         headline=story.headline,
         slug=slug,
         dek=story.dek,
-        body=render_body(story, _inline_figure(story, slug)),
+        body=body,
         section=section,
         author=author,
         lead_image_width=lead.width,
@@ -142,6 +149,13 @@ def load_story(
         lead_image_credit=images.CREDIT,
         lead_media=picture,
     )
+
+
+def load_story(
+    story: DemoStory, section: Section, author: Author, tags: list[Tag], now: dt.datetime
+) -> Article:
+    slug = story_slug(story)
+    article = illustrated_article(story, section, author, render_body(story, _inline_figure(story, slug)))
     services.save_article(article, tags=[tag.pk for tag in tags])
     services.publish(article, at=now - dt.timedelta(hours=story.hours_ago))
     _record_views(article, now)
