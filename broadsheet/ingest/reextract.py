@@ -22,7 +22,7 @@ from broadsheet.ingest.errors import FAILURES, NothingToReextract
 from broadsheet.ingest.extract import ExtractionRules, ExtractOptions
 from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import fetch_and_extract, note_rules_outcome
-from broadsheet.newsroom import services
+from broadsheet.newsroom import revisions, services
 from broadsheet.newsroom.models import Article
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIMIT = 100  # newest stories re-extracted per run
 MAX_LIMIT = 2000
 # An article saved this long after its entry was last written was changed by someone else
-# (an editor, the API): the import's own writes are a few milliseconds apart.
+# (an editor, the API, a script): the import's own writes are a few milliseconds apart. A
+# person's edit is also told by its revision, however soon after the import it came.
 EDITED_AFTER = dt.timedelta(seconds=30)
 
 # One story that cannot be rebuilt: it keeps its body, and the run goes on.
@@ -90,7 +91,7 @@ def reextract_source(
         article = entry.article
         assert article is not None  # filtered above
         report.checked += 1
-        if article.updated_at > entry.updated_at + EDITED_AFTER:
+        if article.updated_at > entry.updated_at + EDITED_AFTER or revisions.edited_by_a_person(article):
             report.kept_edited += 1
             continue
         url = entry.canonical_url or article.canonical_url or ""

@@ -90,6 +90,12 @@ def record(article: Article, *, by: Any = None, comment: str = "") -> None:
             reversion.set_user(by)
 
 
+def edited_by_a_person(article: Article) -> bool:
+    """Whether anyone signed in (the admin, the API with a user) has saved the article: their
+    revisions carry a user; an import's and a migration's carry none."""
+    return bool(Version.objects.get_for_object(article).filter(revision__user__isnull=False).exists())
+
+
 def has_revisions(article: Article) -> bool:
     return versions(article).exists()
 

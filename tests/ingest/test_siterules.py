@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -17,6 +18,7 @@ from broadsheet.ingest.models import Entry, Source
 from broadsheet.ingest.pipeline import ingest_source
 from broadsheet.ingest.reextract import reextract_source
 from broadsheet.ingest.siterules import extract_by_rules, rules_as_lines, rules_from_lines
+from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article
 
 from .conftest import LoopbackServer, Route
@@ -194,6 +196,26 @@ def test_reextract_rebuilds_past_stories_with_the_new_rules(server, fetcher, sec
 
     again = reextract_source(source, fetcher)  # idempotent: nothing left to change
     assert (again.changed, again.unchanged) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_reextract_keeps_a_story_a_person_edited_moments_after_the_import(server, fetcher, section):
+    # Saved by an editor within the same second as the import: the times cannot tell, the
+    # revision's user does.
+    serve(server, ["a", "b"])
+    source = full_source(server, section)
+    ingest_source(source, fetcher)
+    editor = get_user_model().objects.create_superuser("desk", "desk@example.org", "pw-for-the-test")
+    edited = Article.objects.get(headline="Story b")
+    edited.body = "<p>Fixed by the desk at once.</p>"
+    services.save_article(edited, by=editor)
+    Entry.objects.filter(article=edited).update(updated_at=edited.updated_at)
+
+    Source.objects.filter(pk=source.pk).update(extraction_rules={"drop": [".promo"]})
+    source.refresh_from_db()
+    report = reextract_source(source, fetcher)
+    assert (report.checked, report.changed, report.kept_edited) == (2, 1, 1)
+    assert Article.objects.get(headline="Story b").body == "<p>Fixed by the desk at once.</p>"
 
 
 @pytest.mark.django_db
