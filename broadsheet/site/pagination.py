@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -213,10 +213,10 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], allow_empty_first: b
 class IdListing:
     """A listing whose order is worked out in SQL of our own (site.related's tag pages):
     `fetch(before, after, limit, offset)` returns (published_at, id) rows; `rows(ids)` loads
-    the items."""
+    the items (a queryset, or a list such as listing.rows_by_id's: anything with .pk)."""
 
     fetch: Callable[[Position | None, Position | None, int, int], list[tuple[dt.datetime, int]]]
-    rows: Callable[[list[int]], QuerySet[Any]]
+    rows: Callable[[list[int]], Iterable[Any]]
 
     def older(self, before: Position | None, limit: int) -> list[Any]:
         ids = [pk for _when, pk in self.fetch(before, None, limit, 0)]

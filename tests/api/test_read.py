@@ -9,7 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from broadsheet.api import cursors
+from broadsheet.core import clock
 from broadsheet.ingest.models import Entry, Source
+from broadsheet.newsroom import services
+from broadsheet.newsroom.models import Article, Section
 from broadsheet.search import index
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +135,30 @@ def test_reads_are_cacheable_and_answer_304(client, newsroom):
 def test_sections_with_counts(client, newsroom):
     items = client.get("/api/v1/sections").json()["items"]
     assert [(s["slug"], s["article_count"]) for s in items] == [("metro", 2), ("business", 4)]
+
+
+def _api_counts(client) -> dict[str, int]:
+    return {s["slug"]: s["article_count"] for s in client.get("/api/v1/sections").json()["items"]}
+
+
+def _grouped() -> dict[str, int]:
+    """A fresh GROUP BY of public articles: what the API counted before it read the kept counts."""
+    grouped = Article.objects.published().count_by_section()
+    return {s.slug: grouped.get(s.pk, 0) for s in Section.objects.all()}
+
+
+def test_section_counts_follow_publishing_and_withdrawing(client, newsroom):
+    # The counts are kept by newsroom.counts, not cached by the API: each write shows at once.
+    assert _api_counts(client) == _grouped()
+    services.publish(newsroom["draft"])
+    assert _api_counts(client) == _grouped() == {"metro": 2, "business": 5}
+    services.withdraw(newsroom["public"][0])
+    newsroom["public"][4].section = newsroom["public"][0].section
+    services.save_article(newsroom["public"][4])
+    assert _api_counts(client) == _grouped() == {"metro": 1, "business": 5}
+    # Scheduled stays out until due; a past date makes it public with the same write.
+    services.publish(newsroom["scheduled"], at=clock.now() - dt.timedelta(minutes=1))
+    assert _api_counts(client) == _grouped() == {"metro": 1, "business": 6}
 
 
 def test_tags_and_authors_paginate_by_slug(client, newsroom):

@@ -5,6 +5,7 @@ ORM's instances, and an edit shows on the next render even when it bypasses save
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
@@ -15,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from broadsheet.core import clock
 from broadsheet.edge import fragments
-from broadsheet.newsroom.models import Article, Author
+from broadsheet.newsroom.models import Article, Author, Tag
 from broadsheet.site.article_query import article_by_slug
 from broadsheet.site.listing import ArticleRow, public_window, rows_by_id
+from broadsheet.site.related import tag_listing
 from broadsheet.site.templatetags.chrome import card_key
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,33 @@ def test_the_article_query_builds_what_the_orm_built(make_article):
         assert hasattr(built, "story_membership") == hasattr(want, "story_membership")
     assert len(queries) == 0
     assert article_by_slug("no-such-story") is None
+
+
+def test_a_tag_page_renders_the_cards_the_instances_render(client, stories, make_article):
+    """Tag pages list rows (site.related.tag_listing): the river is byte for byte the one
+    the model instances made, on the first page and on a cursor's older page."""
+    more = [make_article(published_at=clock.now() - dt.timedelta(days=1, minutes=n)) for n in range(18)]
+    make_article(tags=["Ferries"], publish=False)
+    make_article(tags=["Ferries"], published_at=clock.now() + dt.timedelta(hours=1))  # not yet
+    tag = Tag.objects.create(name="Ferries-all", slug="ferries-all")
+    for story in [*stories, *more]:
+        story.tags.add(tag)
+    river = Template('{% include "site/includes/river.html" %}')
+    pages, seen = [f"/tag/{tag.slug}/"], 0
+    while pages and seen < 3:
+        seen += 1
+        request = RequestFactory().get(pages.pop())
+        window = tag_listing(request, tag)
+        assert window.items and all(isinstance(a, ArticleRow) for a in window.items)
+        by_id = Article.objects.in_bulk([a.pk for a in window.items])
+        instances = [by_id[a.pk] for a in window.items]
+        fragments.memo.clear()
+        as_rows = river.render(Context({"window": window, "request": request}))
+        fragments.memo.clear()
+        as_instances = river.render(Context({"window": replace(window, items=instances), "request": request}))
+        assert as_rows == as_instances
+        page = client.get(request.get_full_path()).content.decode()
+        assert as_rows.strip() in page
+        if window.has_next:
+            pages.append(f"/tag/{tag.slug}/{window.older_query}")
+    assert seen == 2 and window.number is None  # the second page, reached by its cursor
