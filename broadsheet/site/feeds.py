@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,14 @@ class _ExtrasMixin(SyndicationFeed):
     Relative URLs in items (media files, author pages) are made absolute against the feed's
     own link, which Django has already made absolute from the request.
     """
+
+    def write(self, outfile: Any, encoding: str) -> None:
+        # The XML generator writes ~70 small strings per item; straight into an HttpResponse each
+        # one is encoded and appended on its own (a sixth of the feed's CPU, profiled). Build the
+        # text in memory and hand the response one string: the same bytes, one write.
+        buffer = io.StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
 
     def _absolute(self, url: str | None) -> str | None:
         return urljoin(self.feed["link"], url) if url else url
