@@ -27,7 +27,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BIN, PYTHON, ROOT, env_for, wait_http, wrk
+from run import BIN, PYTHON, ROOT, env_for, nginx_static, wait_http, wrk
 
 
 @contextmanager
@@ -92,38 +92,6 @@ def trivial(body: bytes, port: int) -> Iterator[str]:
             process.wait()
 
 
-@contextmanager
-def nginx(body: bytes, port: int) -> Iterator[str]:
-    root = Path(f"/tmp/broadsheet-hit-nginx-{port}")
-    shutil.rmtree(root, ignore_errors=True)
-    (root / "www").mkdir(parents=True)
-    (root / "www" / "article.html").write_bytes(body)
-    conf = root / "nginx.conf"
-    conf.write_text(
-        f"""worker_processes auto;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    sendfile on; tcp_nopush on; keepalive_timeout 65; access_log off;
-    client_body_temp_path {root}; proxy_temp_path {root}; fastcgi_temp_path {root};
-    uwsgi_temp_path {root}; scgi_temp_path {root};
-    server {{ listen 127.0.0.1:{port}; root {root}/www; }}
-}}
-"""
-    )
-    os.chmod(root, 0o755)
-    os.chmod(root / "www", 0o755)
-    subprocess.run(["nginx", "-c", str(conf), "-p", str(root)], check=True)
-    try:
-        url = f"http://127.0.0.1:{port}/article.html"
-        wait_http(url)
-        yield url
-    finally:
-        os.kill(int((root / "nginx.pid").read_text()), signal.SIGQUIT)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("data_dir", type=Path)
@@ -151,7 +119,7 @@ def main() -> None:
                 urllib.request.urlopen(url).read()
         body = urllib.request.urlopen(targets["this"]).read()
         targets["trivial"] = stack.enter_context(trivial(body, args.port + 3))
-        targets["nginx"] = stack.enter_context(nginx(body, args.port + 2))
+        targets["nginx"] = stack.enter_context(nginx_static(body, args.port + 2))
         print(f"article {path}, {len(body)} bytes; load {os.getloadavg()}", flush=True)
         for round_ in range(1, args.rounds + 1):
             got = {name: wrk(url, args.duration) for name, url in targets.items()}

@@ -141,9 +141,9 @@ def broadsheet_server(data_dir: Path, port: int, cached: bool) -> Iterator[subpr
 
 
 @contextmanager
-def nginx_static(body: bytes) -> Iterator[str]:
-    """nginx serving `body` as a file: the ceiling for a cached page."""
-    root = Path("/tmp/broadsheet-bench-nginx")
+def nginx_static(body: bytes, port: int = PORT_NGINX) -> Iterator[str]:
+    """nginx serving `body` as a file on `port`: the ceiling for a cached page."""
+    root = Path(f"/tmp/broadsheet-bench-nginx-{port}")
     shutil.rmtree(root, ignore_errors=True)
     (root / "www").mkdir(parents=True)
     (root / "www" / "article.html").write_bytes(body)
@@ -158,7 +158,7 @@ http {{
     sendfile on; tcp_nopush on; keepalive_timeout 65; access_log off;
     client_body_temp_path {root}; proxy_temp_path {root}; fastcgi_temp_path {root};
     uwsgi_temp_path {root}; scgi_temp_path {root};
-    server {{ listen 127.0.0.1:{PORT_NGINX}; root {root}/www; }}
+    server {{ listen 127.0.0.1:{port}; root {root}/www; }}
 }}
 """
     )
@@ -166,7 +166,7 @@ http {{
     os.chmod(root / "www", 0o755)
     subprocess.run(["nginx", "-c", str(conf), "-p", str(root)], check=True)
     try:
-        url = f"http://127.0.0.1:{PORT_NGINX}/article.html"
+        url = f"http://127.0.0.1:{port}/article.html"
         wait_http(url)
         yield url
     finally:
