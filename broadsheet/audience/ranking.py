@@ -16,14 +16,11 @@ from broadsheet.core import ranking
 from broadsheet.core.ranking import Cluster
 from broadsheet.newsroom.models import Article
 
-# As the home page's top stories weigh them: a story told by one more source outweighs one
-# read about seven times as often (e^(1/0.5)), so a big story beats a merely popular one.
-READS_WEIGHT = 0.5
-
 
 def story_score(sources: int, views: int) -> float:
-    """More sources first, then more read."""
-    return sources + READS_WEIGHT * math.log1p(views)
+    """More sources first, then more read: the home page's Top stories weight without its
+    extra-versions term and its decay with age (a digest covers one day)."""
+    return sources + ranking.READS_WEIGHT * math.log1p(views)
 
 
 def _when(article: Article) -> float:

@@ -15,6 +15,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+# How much reads count beside sources, for every ranking of stories (the home page's Top
+# stories, the digest): weight = sources + READS_WEIGHT·ln(1 + reads), so one more source
+# outweighs being read about seven times as often (e^(1/0.5)).
+READS_WEIGHT = 0.5
+
 # Ids per call to a signal: keeps one IN list under SQLite's bound-parameter limit whatever
 # the day's volume.
 BATCH = 5000

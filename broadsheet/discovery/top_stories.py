@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from broadsheet.core import clock, lastcopy
+from broadsheet.core import clock, lastcopy, ranking
 from broadsheet.discovery.models import Story
 from broadsheet.readership.reads import recent_reads
 
@@ -19,7 +19,6 @@ TOP_STORIES_KEY = "bs:discovery:top-stories"
 TOP_STORIES_LIMIT = 5
 TOP_STORIES_HOURS = 48
 STORY_HALF_LIFE_HOURS = 12.0
-READS_WEIGHT = 0.5
 READS_HOURS = 24
 # The refresh task runs every few minutes; the TTL only covers a worker that stopped.
 CACHE_TTL = 900
@@ -27,7 +26,7 @@ CACHE_TTL = 900
 
 def story_score(sources: int, articles: int, age_hours: float, reads: int) -> float:
     """More sources first, then fresher, then more read."""
-    weight = sources + 0.25 * max(articles - sources, 0) + READS_WEIGHT * math.log1p(reads)
+    weight = sources + 0.25 * max(articles - sources, 0) + ranking.READS_WEIGHT * math.log1p(reads)
     return weight * 0.5 ** (max(age_hours, 0.0) / STORY_HALF_LIFE_HOURS)
 
 
